@@ -1,0 +1,107 @@
+import { existsSync } from 'node:fs'
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { freePort } from './ports.ts'
+import { ProcessGroup, run } from './processes.ts'
+import { canConnect, waitFor } from './wait.ts'
+
+/**
+ * Debian's real NUT 2.8.0 programs as test peers (reference: nut-protocol.md section 6).
+ * The wrappers in /usr/sbin do nothing under Debian's MODE=none, so the real binaries in
+ * /lib/nut are run directly; as root they are told to stay root (`-u root`).
+ */
+export const nutBinaries = {
+  upsd: '/lib/nut/upsd',
+  upsmon: '/lib/nut/upsmon',
+  dummyUps: '/lib/nut/dummy-ups',
+  upsc: '/usr/bin/upsc',
+  upsrw: '/usr/bin/upsrw',
+  upscmd: '/usr/bin/upscmd',
+  upssched: '/usr/sbin/upssched',
+  python3: '/usr/bin/python3',
+} as const
+
+export interface NutDir {
+  /** Base directory (short, so socket paths stay under 108 bytes). */
+  base: string
+  /** NUT_CONFPATH */
+  etc: string
+  /** NUT_STATEPATH and NUT_ALTPIDPATH */
+  run: string
+  env: NodeJS.ProcessEnv
+  cleanup(): Promise<void>
+}
+
+/** A private NUT config tree holding `files` (name → content) under etc/. */
+export async function createNutDir(files: Record<string, string>): Promise<NutDir> {
+  const base = await mkdtemp(join(tmpdir(), 'ns-'))
+  const etc = join(base, 'etc')
+  const run = join(base, 'run')
+  await mkdir(etc)
+  await mkdir(run)
+  await chmod(run, 0o770)
+  for (const [name, content] of Object.entries(files)) {
+    await writeFile(join(etc, name), content, { mode: 0o640 })
+  }
+  const env = { ...process.env, NUT_CONFPATH: etc, NUT_STATEPATH: run, NUT_ALTPIDPATH: run }
+  return { base, etc, run, env, cleanup: () => rm(base, { recursive: true, force: true }) }
+}
+
+export interface RealNut {
+  dir: NutDir
+  port: number
+  processes: ProcessGroup
+  stop(): Promise<void>
+}
+
+/**
+ * Starts real dummy-ups drivers for `upsNames` (sections of the ups.conf in `files`), then
+ * real upsd on a free port. upsd.conf is written here (LISTEN 127.0.0.1 <port>) unless
+ * `files` has one, in which case `port` must be given.
+ */
+export async function startRealNut(
+  files: Record<string, string>,
+  upsNames: readonly string[],
+  options: { port?: number; extraUpsdConf?: string } = {},
+): Promise<RealNut> {
+  const port = options.port ?? (await freePort())
+  // upsd refuses to start without an upsd.users file.
+  const all = { 'upsd.users': '', ...files }
+  if (all['upsd.conf'] === undefined) {
+    all['upsd.conf'] = `LISTEN 127.0.0.1 ${port}\n${options.extraUpsdConf ?? ''}`
+  }
+  const dir = await createNutDir(all)
+  const processes = new ProcessGroup()
+  for (const name of upsNames) {
+    processes.start(
+      `driver-${name}`,
+      nutBinaries.dummyUps,
+      ['-a', name, '-u', 'root', '-F'],
+      dir.env,
+    )
+    await waitFor(() => existsSync(join(dir.run, `dummy-ups-${name}`)), {
+      what: `dummy-ups socket for ${name}`,
+    })
+  }
+  processes.start('upsd', nutBinaries.upsd, ['-u', 'root', '-F'], dir.env)
+  await waitFor(() => canConnect(port), { what: `real upsd on port ${port}` })
+  // upsd answers DRIVER-NOT-CONNECTED until it has read each driver's dump.
+  for (const name of upsNames) {
+    await waitFor(
+      async () =>
+        (await run(nutBinaries.upsc, [`${name}@127.0.0.1:${port}`, 'ups.status'])).code === 0,
+      { what: `upsd serving ${name}` },
+    )
+  }
+  return {
+    dir,
+    port,
+    processes,
+    async stop() {
+      await processes.stop('upsd')
+      await processes.stopAll()
+      await dir.cleanup()
+    },
+  }
+}
