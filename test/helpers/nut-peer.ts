@@ -86,11 +86,15 @@ export async function startRealNut(
   }
   processes.start('upsd', nutBinaries.upsd, ['-u', 'root', '-F'], dir.env)
   await waitFor(() => canConnect(port), { what: `real upsd on port ${port}` })
-  // upsd answers DRIVER-NOT-CONNECTED until it has read each driver's dump.
+  // upsd serves WAIT until it has read each driver's dump, and dummy-ups
+  // reads its data file only on its first update.
   for (const name of upsNames) {
     await waitFor(
-      async () =>
-        (await run(nutBinaries.upsc, [`${name}@127.0.0.1:${port}`, 'ups.status'])).code === 0,
+      async () => {
+        const result = await run(nutBinaries.upsc, [`${name}@127.0.0.1:${port}`])
+        const seen = new Set(result.stdout.split('\n').map((line) => line.split(':')[0]))
+        return result.code === 0 && expectedVariables(all, name).every((v) => seen.has(v))
+      },
       { what: `upsd serving ${name}` },
     )
   }
@@ -104,4 +108,22 @@ export async function startRealNut(
       await dir.cleanup()
     },
   }
+}
+
+/**
+ * The variables a dummy-ups data file sets before its first TIMER: dummy-ups reads its file
+ * only on its first update, after upsd already serves the built-in defaults.
+ */
+function expectedVariables(files: Record<string, string>, ups: string): string[] {
+  const section = new RegExp(`\\[${ups}\\]([^[]*)`).exec(files['ups.conf'] ?? '')?.[1] ?? ''
+  const port = /port\s*=\s*"?([^"\s]+)/.exec(section)?.[1]
+  const data = port === undefined ? undefined : files[port]
+  if (data === undefined) return []
+  const names: string[] = []
+  for (const line of data.split('\n')) {
+    if (/^\s*TIMER\b/.test(line)) break
+    const match = /^\s*([\w.-]+):/.exec(line)
+    if (match?.[1] !== undefined && !match[1].startsWith('driver.')) names.push(match[1])
+  }
+  return names
 }

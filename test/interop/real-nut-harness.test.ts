@@ -22,7 +22,7 @@ describe('real NUT harness', () => {
 
   it('serves a dummy-ups device to real upsc', async () => {
     const result = await run(nutBinaries.upsc, [`dummy@127.0.0.1:${nut.port}`, 'battery.charge'])
-    assert.equal(result.stdout.trim(), '87')
+    assert.equal(result.stdout.trim(), '87', result.stderr)
     assert.equal(result.code, 0)
   })
 })
