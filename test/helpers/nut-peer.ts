@@ -67,7 +67,7 @@ export async function startRealNut(
 ): Promise<RealNut> {
   const port = options.port ?? (await freePort())
   // upsd refuses to start without an upsd.users file.
-  const all = { 'upsd.users': '', ...files }
+  const all: Record<string, string> = { 'upsd.users': '', ...files }
   if (all['upsd.conf'] === undefined) {
     all['upsd.conf'] = `LISTEN 127.0.0.1 ${port}\n${options.extraUpsdConf ?? ''}`
   }

@@ -1,0 +1,5 @@
+// Placeholder until this command is built; the owner of the command replaces this file.
+export async function run(_args: string[]): Promise<number> {
+  process.stderr.write('nutshell upsrw: not built yet\n')
+  return 1
+}

@@ -1,0 +1,135 @@
+/**
+ * The broker's configuration after loading, whichever file it came from: the native YAML
+ * file or NUT's ups.conf / upsd.conf / upsd.users / upsmon.conf. Loaders produce this;
+ * the broker and its parts consume it. Durations are in milliseconds.
+ */
+
+/** One device: a ups.conf section or an entry under `devices:` in YAML. */
+export interface DeviceConfig {
+  name: string
+  /** Driver name as in ups.conf (`dummy-ups` is built in; others are NUT C drivers). */
+  driver: string
+  /** ups.conf `port`: a data file for dummy-ups, `ups@host[:port]` for a repeater, a tty... */
+  port: string
+  description?: string
+  /** Every other `key = value` of the section, in file order, keys as written. */
+  options: Record<string, string>
+  /** Bare flags of the section (`nolock`, `ignorelb`, ...). */
+  flags: string[]
+}
+
+export interface ListenAddress {
+  host: string
+  port: number
+}
+
+export interface TlsConfig {
+  /** PEM file holding the certificate (and chain); may hold the key too (NUT's CERTFILE). */
+  certFile: string
+  /** PEM key file when it is not inside certFile. */
+  keyFile?: string
+}
+
+export interface ServerLimits {
+  maxConnections: number
+  maxConnectionsPerAddress: number
+  /** A client that sends no complete line for this long is closed (NUT: 60 s). */
+  idleTimeoutMs: number
+  /** A STARTTLS handshake that takes longer than this is closed. */
+  handshakeTimeoutMs: number
+  /** A request line longer than this (bytes, without LF) closes the connection. */
+  maxLineLength: number
+  /** A client that stops reading is dropped once this many bytes wait for it. */
+  maxOutputQueueBytes: number
+}
+
+export interface ServerConfig {
+  listen: ListenAddress[]
+  /** upsd.conf MAXAGE: data older than this is stale (default 15 s). */
+  maxAgeMs: number
+  /** upsd.conf TRACKINGDELAY: how long TRACKING results are kept (default 3600 s). */
+  trackingDelayMs: number
+  /** Where NUT driver state sockets live (NUT_STATEPATH / STATEPATH). */
+  statePath: string
+  tls?: TlsConfig
+  limits: ServerLimits
+}
+
+export type UserAction = 'SET' | 'FSD' | 'LOGIN' | 'PRIMARY'
+
+/** A user of upsd.users, with its grants already expanded as upsd expands them. */
+export interface UserConfig {
+  name: string
+  /** Undefined: the user can never be authorised (as in upsd). */
+  password: string | undefined
+  actions: UserAction[]
+  /** Lower-case command names; `all` grants every command. */
+  instcmds: string[]
+  upsmon?: 'primary' | 'secondary'
+}
+
+export type NotifyFlag = 'SYSLOG' | 'WALL' | 'EXEC' | 'IGNORE'
+
+/** A command to run: NUT's string form (through /bin/sh -c) or an argument list (no shell). */
+export type CommandSpec = { shell: string } | { argv: string[] }
+
+export interface MonitoredUps {
+  /** The MONITOR system string as written: `ups@host[:port]`. */
+  system: string
+  ups: string
+  host: string
+  port: number
+  powerValue: number
+  user: string
+  password: string
+  role: 'primary' | 'secondary'
+}
+
+export interface MonitorConfig {
+  monitors: MonitoredUps[]
+  minSupplies: number
+  shutdownCommand?: CommandSpec
+  notifyCommand?: CommandSpec
+  /** Per notify type (upper case): its flags; missing types use NUT's defaults. */
+  notifyFlags: Record<string, NotifyFlag[]>
+  /** Per notify type (upper case): its message template with `%s`. */
+  notifyMessages: Record<string, string>
+  pollFreqMs: number
+  pollFreqAlertMs: number
+  deadTimeMs: number
+  hostSyncMs: number
+  finalDelayMs: number
+  powerDownFlag?: string
+  rbWarnTimeMs: number
+  noCommWarnTimeMs: number
+  /** Negative: never. */
+  offDurationMs: number
+  overDurationMs: number
+  obLbDurationMs: number
+  /** true: exit after SHUTDOWNCMD; false/number: keep running (ms, negative forever). */
+  shutdownExit: boolean | number
+  runAsUser?: string
+  /** Whether the built-in "shut down when critical" policy runs (rules may turn it off). */
+  defaultPolicy: boolean
+}
+
+export interface BrokerConfig {
+  /** Directory relative paths resolve against (NUT_CONFPATH, or the YAML file's folder). */
+  configDir: string
+  /** Where the configuration came from, for messages. */
+  source: { kind: 'nut'; dir: string } | { kind: 'yaml'; file: string }
+  devices: DeviceConfig[]
+  server: ServerConfig
+  users: UserConfig[]
+  monitor?: MonitorConfig
+  rules?: { files: string[] }
+}
+
+export const defaultServerLimits: ServerLimits = {
+  maxConnections: 10_000,
+  maxConnectionsPerAddress: 6_000,
+  idleTimeoutMs: 60_000,
+  handshakeTimeoutMs: 10_000,
+  maxLineLength: 4_096,
+  maxOutputQueueBytes: 1_048_576,
+}

@@ -1,0 +1,26 @@
+import type { DeviceConfig } from '../config/types.ts'
+import type { Clock } from '../core/clock.ts'
+import type { Logger } from '../core/log.ts'
+import type { Device } from '../devices/device.ts'
+
+/** What every driver gets from the broker. */
+export interface DriverContext {
+  clock: Clock
+  log: Logger
+  /** Directory relative paths (dummy-ups data files) resolve against. */
+  configDir: string
+  /** NUT state path (driver sockets). */
+  statePath: string
+}
+
+/**
+ * A driver owns one device's link: it fills the device in the store, keeps it current,
+ * sets its communication state, and carries out SET and INSTCMD through the controller it
+ * attaches to the device.
+ */
+export interface Driver {
+  start(): Promise<void>
+  stop(): Promise<void>
+}
+
+export type DriverFactory = (config: DeviceConfig, device: Device, context: DriverContext) => Driver
