@@ -228,7 +228,7 @@ function failed(message: string): RunResult {
 
 /** Keeps the first `limit` bytes of a stream and counts the rest. */
 class BoundedText {
-  private readonly chunks: Buffer[] = []
+  private readonly chunks: Uint8Array[] = []
   private kept = 0
   dropped = 0
   private readonly limit: number
@@ -244,13 +244,23 @@ class BoundedText {
       return
     }
     const part = chunk.length <= room ? chunk : chunk.subarray(0, room)
-    this.chunks.push(Buffer.from(part))
+    this.chunks.push(Uint8Array.prototype.slice.call(part))
     this.kept += part.length
     this.dropped += chunk.length - part.length
   }
 
   text(max?: number): string {
-    const all = Buffer.concat(this.chunks).toString('utf8')
+    const all = new TextDecoder().decode(concatBytes(this.chunks, this.kept))
     return max === undefined ? all : all.slice(0, max)
   }
+}
+
+function concatBytes(chunks: readonly Uint8Array[], total: number): Uint8Array {
+  const all = new Uint8Array(total)
+  let offset = 0
+  for (const chunk of chunks) {
+    all.set(chunk, offset)
+    offset += chunk.length
+  }
+  return all
 }
