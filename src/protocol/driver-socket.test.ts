@@ -131,10 +131,9 @@ describe('driver socket codec', () => {
   it('round-trips every message through encode and parse', () => {
     // Control characters are replaced on the way out (they would break the framing), so
     // the round trip is exact for text without them.
-    const text = fc.string({ unit: 'grapheme', maxLength: 40 }).map((s) =>
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them
-      s.replace(/[\u0000-\u001f\u007f-\u009f]/g, ''),
-    )
+    const text = fc
+      .string({ unit: 'grapheme', maxLength: 40 })
+      .map((s) => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, ''))
     const name = text.filter((s) => s.length > 0)
     const int = fc.integer({ min: -2147483648, max: 2147483647 })
     const id = fc.stringMatching(/^[A-Za-z0-9-]{1,36}$/)

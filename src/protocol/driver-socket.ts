@@ -247,7 +247,6 @@ function parseInstcmd(words: string[]): SocketParseResult {
  * others on receipt), so they never go out: each becomes a space.
  */
 function clean(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: that is the point
   return text.replace(/[\u0000-\u001f\u007f]/g, ' ')
 }
 
