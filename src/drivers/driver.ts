@@ -11,6 +11,19 @@ export interface DriverContext {
   configDir: string
   /** NUT state path (driver sockets). */
   statePath: string
+  /** upsd.conf MAXAGE: drivers that judge staleness as upsd does use it (default 15 s). */
+  maxAgeMs?: number
+  /** How NUT C drivers are run (src/drivers/nut); defaults as upsdrvctl on Debian. */
+  nutDrivers?: NutDriverSettings
+}
+
+export interface NutDriverSettings {
+  /** Where driver binaries live (ups.conf `driverpath`; Debian: /lib/nut). */
+  driverPath?: string
+  /** Passed to the driver as `-u USER` (the user it drops to when started as root). */
+  user?: string
+  /** Attach to drivers started by someone else (upsdrvctl); never start one. */
+  attachOnly?: boolean
 }
 
 /**
