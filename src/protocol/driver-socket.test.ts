@@ -8,6 +8,7 @@ import {
   parseSocketLine,
   type SocketMessage,
 } from './driver-socket.ts'
+import { LineFramer } from './driver-socket-framing.ts'
 
 function parsed(line: string): SocketMessage {
   const result = parseSocketLine(line)
@@ -185,6 +186,36 @@ describe('driver socket codec', () => {
         assert.deepEqual(parsed(line), { ...m })
       }),
       { numRuns: 3000 },
+    )
+  })
+})
+
+describe('driver socket framing', () => {
+  it('splits lines across chunks and bounds memory', () => {
+    const framer = new LineFramer(10)
+    assert.deepEqual(framer.push('PI'), [])
+    assert.deepEqual(framer.push('NG\nPO'), [{ kind: 'line', line: 'PING' }])
+    assert.deepEqual(framer.push('NG\n'), [{ kind: 'line', line: 'PONG' }])
+    assert.deepEqual(framer.push('0123456789abc'), [{ kind: 'overflow', length: 13 }])
+    assert.equal(framer.pending, 0)
+    assert.deepEqual(framer.push('more junk\nDATAOK\n'), [{ kind: 'line', line: 'DATAOK' }])
+    assert.deepEqual(framer.push('0123456789ab\nX\n'), [
+      { kind: 'overflow', length: 12 },
+      { kind: 'line', line: 'X' },
+    ])
+  })
+
+  it('never holds more than its limit, whatever arrives', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ maxLength: 50 }), { maxLength: 20 }), (chunks) => {
+        const framer = new LineFramer(16)
+        for (const chunk of chunks) {
+          for (const item of framer.push(chunk)) {
+            if (item.kind === 'line') assert.ok(item.line.length <= 16)
+          }
+          assert.ok(framer.pending <= 16)
+        }
+      }),
     )
   })
 })
