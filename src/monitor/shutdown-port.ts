@@ -1,0 +1,101 @@
+import { constants } from 'node:fs'
+import { open, readFile, rm } from 'node:fs/promises'
+import type { CommandRunner } from '../actions/run-command.ts'
+import type { CommandSpec } from '../config/types.ts'
+import type { Logger } from '../core/log.ts'
+
+/**
+ * The one narrow door to powering the machine off. The monitor holds only this: it can ask
+ * for the power-down flag to be written and for the shutdown command to run, and nothing
+ * else; what the flag path and the command are is fixed when the port is built (as upsmon
+ * needs a restart to change SHUTDOWNCMD or POWERDOWNFLAG). Today the port runs in-process;
+ * a later privileged helper implements the same two calls behind a framed pipe.
+ */
+export interface ShutdownPort {
+  /** Writes POWERDOWNFLAG (with NUT's magic) if one is configured. */
+  writePowerDownFlag(): Promise<void>
+  /** Runs SHUTDOWNCMD; resolves when it has finished (or failed). */
+  shutdown(): Promise<void>
+}
+
+/** What upsmon writes into POWERDOWNFLAG, and what `upsmon -K` looks for (no newline). */
+export const powerDownMagic = 'upsmon-shutdown-file'
+
+export interface InProcessShutdownOptions {
+  log: Logger
+  runner: CommandRunner
+  powerDownFlag?: string | undefined
+  shutdownCommand?: CommandSpec | undefined
+  /** SHUTDOWNCMD gets this long before it is killed (default 10 minutes). */
+  timeoutMs?: number
+}
+
+export class InProcessShutdownPort implements ShutdownPort {
+  private readonly options: InProcessShutdownOptions
+
+  constructor(options: InProcessShutdownOptions) {
+    this.options = options
+  }
+
+  async writePowerDownFlag(): Promise<void> {
+    const path = this.options.powerDownFlag
+    if (path === undefined) return
+    try {
+      await writePowerDownFlagFile(path)
+    } catch (error) {
+      this.options.log.error({ path, err: error }, 'cannot write the power-down flag')
+    }
+  }
+
+  async shutdown(): Promise<void> {
+    const spec = this.options.shutdownCommand
+    if (spec === undefined) {
+      this.options.log.error('no SHUTDOWNCMD configured: cannot shut the machine down')
+      return
+    }
+    this.options.log.warn('executing automatic power-fail shutdown')
+    const result = await this.options.runner.run({
+      spec,
+      label: 'SHUTDOWNCMD',
+      timeoutMs: this.options.timeoutMs ?? 600_000,
+    })
+    if (result.code !== 0) {
+      this.options.log.error(
+        { code: result.code, signal: result.signal, error: result.spawnError },
+        'SHUTDOWNCMD failed',
+      )
+    }
+  }
+}
+
+/** Creates the flag file fresh (not following a symlink planted there) with the magic. */
+export async function writePowerDownFlagFile(path: string): Promise<void> {
+  await rm(path, { force: true })
+  const handle = await open(
+    path,
+    constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+    0o644,
+  )
+  try {
+    await handle.writeFile(powerDownMagic)
+  } finally {
+    await handle.close()
+  }
+}
+
+/** `upsmon -K`: whether the flag exists and starts with the magic. */
+export async function powerDownFlagSet(path: string): Promise<boolean> {
+  try {
+    const content = await readFile(path, 'utf8')
+    return content.startsWith(powerDownMagic)
+  } catch {
+    return false
+  }
+}
+
+/** At start upsmon removes a left-over flag, but only one that holds the magic. */
+export async function clearPowerDownFlag(path: string): Promise<boolean> {
+  if (!(await powerDownFlagSet(path))) return false
+  await rm(path, { force: true })
+  return true
+}
