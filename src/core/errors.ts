@@ -16,6 +16,8 @@ export const errorCatalogue = {
   NS_CLIENT_PROTOCOL: 'The server sent a reply that does not follow the NUT protocol.',
   NS_CLIENT_TIMEOUT: 'The server did not answer in time.',
   NS_CLIENT_CLOSED: 'The connection to the server closed.',
+  NS_CLIENT_TLS:
+    'TLS with the NUT server failed; check that it offers STARTTLS and that its certificate is trusted.',
   NS_SERVER_ERROR: 'The server answered with an error.',
   NS_USAGE: 'The command line is not valid; see `nutshell help`.',
   NS_RULES_INVALID: 'The rules file has errors; run `nutshell rules check FILE`.',
