@@ -1,0 +1,116 @@
+/**
+ * GET and its sub-commands, dispatched as upsd does: the sub-command word is matched
+ * without regard to case, and too few arguments for it give INVALID-ARGUMENT.
+ */
+
+import { typeWords } from '../../devices/variable.ts'
+import { quote } from '../../protocol/encode.ts'
+import { lineReply, varLine } from '../../protocol/net-reply.ts'
+import { fail, reply, unavailable } from './replies.ts'
+import type { CommandContext, CommandFamily, Reply } from './types.ts'
+
+/** What `GET VAR <any> server.version` says: the NUT release whose behaviour we follow. */
+export const compatibleNutVersion = '2.8.0'
+
+type SubCommand = (args: string[], context: CommandContext) => Reply
+
+/** Sub-commands needing the UPS name only (args: ups). */
+const withUps: Record<string, SubCommand> = {
+  UPSDESC([ups], context) {
+    const device = context.server.store.get(ups as string)
+    if (device === undefined) return fail('UNKNOWN-UPS')
+    return reply(lineReply(`UPSDESC ${ups} ${quote(device.description ?? 'Unavailable')}`))
+  },
+  NUMLOGINS([ups], context) {
+    const device = context.server.store.get(ups as string)
+    if (device === undefined) return fail('UNKNOWN-UPS')
+    return (
+      unavailable(device) ??
+      reply(lineReply(`NUMLOGINS ${ups} ${context.server.logins.count(device.name)}`))
+    )
+  },
+}
+
+/** Sub-commands needing a UPS and a name (args: ups, name). */
+const withName: Record<string, SubCommand> = {
+  VAR([ups, name], context) {
+    const variable = name as string
+    if (variable.toLowerCase().startsWith('server.'))
+      return serverVariable(ups as string, variable, context)
+    const device = context.server.store.get(ups as string)
+    if (device === undefined) return fail('UNKNOWN-UPS')
+    const missing = unavailable(device)
+    if (missing !== undefined) return missing
+    const value = device.getValue(variable)
+    if (value === undefined) return fail('VAR-NOT-SUPPORTED')
+    const served =
+      device.fsdLatched && variable.toLowerCase() === 'ups.status' ? `FSD ${value}` : value
+    return reply(varLine(ups as string, variable, served))
+  },
+  TYPE([ups, name], context) {
+    const device = context.server.store.get(ups as string)
+    if (device === undefined) return fail('UNKNOWN-UPS')
+    const missing = unavailable(device)
+    if (missing !== undefined) return missing
+    const variable = device.getVariable(name as string)
+    if (variable === undefined) return fail('VAR-NOT-SUPPORTED')
+    return reply(lineReply(`TYPE ${ups} ${name} ${typeWords(variable).join(' ')}`))
+  },
+  DESC([ups, name], context) {
+    const device = context.server.store.get(ups as string)
+    if (device === undefined) return fail('UNKNOWN-UPS')
+    // upsd answers from its table without checking that the variable exists.
+    const text = context.server.descriptions.variable(name as string)
+    return (
+      unavailable(device) ??
+      reply(lineReply(`DESC ${ups} ${name} ${quote(text ?? 'Description unavailable')}`))
+    )
+  },
+  CMDDESC([ups, name], context) {
+    const device = context.server.store.get(ups as string)
+    if (device === undefined) return fail('UNKNOWN-UPS')
+    const text = context.server.descriptions.command(name as string)
+    return (
+      unavailable(device) ??
+      reply(lineReply(`CMDDESC ${ups} ${name} ${quote(text ?? 'Description unavailable')}`))
+    )
+  },
+}
+
+/** `server.*` variables: the UPS name is not even looked up, as in upsd. */
+function serverVariable(ups: string, name: string, context: CommandContext): Reply {
+  switch (name.toLowerCase()) {
+    case 'server.info':
+      return reply(varLine(ups, 'server.info', context.server.versionText))
+    case 'server.version':
+      return reply(varLine(ups, 'server.version', compatibleNutVersion))
+    default:
+      return fail('VAR-NOT-SUPPORTED')
+  }
+}
+
+function tracking(args: string[], { session, server }: CommandContext): Reply {
+  const [id] = args
+  if (id === undefined) return reply(lineReply(session.tracking ? 'ON' : 'OFF'))
+  if (!session.tracking) return fail('FEATURE-NOT-CONFIGURED')
+  return reply(lineReply(server.tracking.lookup(id)))
+}
+
+export const getCommands: CommandFamily = {
+  GET: {
+    needsCredentials: false,
+    run(args, context) {
+      const [sub, ...rest] = args
+      if (sub === undefined) return fail('INVALID-ARGUMENT')
+      const word = sub.toUpperCase()
+      if (word === 'TRACKING') return tracking(rest, context)
+      if (rest.length < 1) return fail('INVALID-ARGUMENT')
+      const one = withUps[word]
+      if (one !== undefined) return one(rest, context)
+      if (rest.length < 2) return fail('INVALID-ARGUMENT')
+      const two = withName[word]
+      if (two !== undefined) return two(rest, context)
+      return fail('INVALID-ARGUMENT')
+    },
+  },
+}

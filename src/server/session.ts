@@ -1,0 +1,307 @@
+/**
+ * One client connection: reads request lines, runs them strictly in order (pipelining
+ * works), and writes each reply (a whole LIST included) in a single write. It protects the
+ * server from the client: a line over the limit, an output queue over the cap or a TLS
+ * handshake that stalls ends the connection; a flood of requests is processed in slices so
+ * that other connections keep their turn.
+ */
+import type { Socket } from 'node:net'
+import { type SecureContext, TLSSocket } from 'node:tls'
+import type { ServerLimits } from '../config/types.ts'
+import type { TimerHandle } from '../core/clock.ts'
+import { describeError } from '../core/errors.ts'
+import { errorReply } from '../protocol/net-reply.ts'
+import { LineSplitter, parseRequestLine } from '../protocol/net-request.ts'
+import type {
+  CommandContext,
+  CommandSpec,
+  ConnectionHandle,
+  Reply,
+  ServerContext,
+  SessionState,
+} from './commands/types.ts'
+
+export interface SessionHost {
+  readonly context: ServerContext
+  readonly commands: ReadonlyMap<string, CommandSpec>
+  readonly secureContext: SecureContext | undefined
+  readonly limits: ServerLimits
+  /** Called once when the connection has ended. */
+  ended(session: Session): void
+}
+
+/** Requests handled in one turn before yielding to other connections. */
+const sliceSize = 256
+/** Unprocessed request bytes above which reading pauses (and below which it resumes). */
+const pauseAboveBytes = 256 * 1024
+const resumeBelowBytes = 64 * 1024
+
+export class Session {
+  readonly state: SessionState
+  /** Monotonic time of the last complete request line (the idle timeout counts from it). */
+  lastLine: number
+  private socket: Socket
+  private readonly host: SessionHost
+  private splitter: LineSplitter
+  private queue: Uint8Array[] = []
+  private queueHead = 0
+  private queuedBytes = 0
+  private busy = false
+  private sliceScheduled = false
+  private paused = false
+  private ending = false
+  private closed = false
+  private handshakeTimer: TimerHandle | undefined
+  private readonly closeListeners = new Set<() => void>()
+  private readonly context: CommandContext
+  private readonly onData = (chunk: Buffer): void =>
+    this.receive(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength))
+
+  constructor(id: number, socket: Socket, address: string, host: SessionHost) {
+    this.socket = socket
+    this.host = host
+    this.splitter = new LineSplitter(host.limits.maxLineLength)
+    this.lastLine = host.context.clock.now()
+    this.state = {
+      id,
+      address,
+      username: undefined,
+      password: undefined,
+      loginUps: undefined,
+      tracking: false,
+      tls: false,
+    }
+    const connection: ConnectionHandle = {
+      send: (text) => this.write(text),
+      onClose: (listener) => {
+        this.closeListeners.add(listener)
+        return () => this.closeListeners.delete(listener)
+      },
+      close: () => this.close('closed by the server'),
+    }
+    this.context = { session: this.state, server: host.context, connection }
+    this.attach(socket)
+  }
+
+  get isClosed(): boolean {
+    return this.closed
+  }
+
+  /** Ends the connection now, dropping anything unsent. */
+  close(reason: string): void {
+    if (this.closed) return
+    this.host.context.log.debug({ address: this.state.address, reason }, 'closing connection')
+    this.socket.destroy()
+    this.finish()
+  }
+
+  private attach(socket: Socket): void {
+    socket.on('data', this.onData)
+    socket.on('error', (error) => {
+      this.host.context.log.debug(
+        { address: this.state.address, error: describeError(error) },
+        'socket error',
+      )
+    })
+    socket.on('close', () => this.finish())
+  }
+
+  private finish(): void {
+    if (this.closed) return
+    this.closed = true
+    this.handshakeTimer?.cancel()
+    this.queue = []
+    for (const listener of [...this.closeListeners]) {
+      try {
+        listener()
+      } catch (error) {
+        this.host.context.log.error({ error: describeError(error) }, 'close listener failed')
+      }
+    }
+    this.closeListeners.clear()
+    this.host.ended(this)
+  }
+
+  private receive(chunk: Uint8Array): void {
+    if (this.closed || this.ending) return
+    const { lines, overflow } = this.splitter.push(chunk)
+    if (lines.length > 0) {
+      this.lastLine = this.host.context.clock.now()
+      for (const line of lines) {
+        this.queue.push(line)
+        this.queuedBytes += line.length + 1
+      }
+    }
+    if (overflow) {
+      // Run what came before the oversized line? No: a client that breaks framing is not
+      // trusted with the rest of its buffer either.
+      this.host.context.log.info(
+        { address: this.state.address, limit: this.host.limits.maxLineLength },
+        'request line too long; closing',
+      )
+      this.close('line too long')
+      return
+    }
+    if (!this.paused && this.queuedBytes > pauseAboveBytes) {
+      this.paused = true
+      this.socket.pause()
+    }
+    this.pump()
+  }
+
+  /** Runs queued requests in order, a slice at a time, sending replies in batches. */
+  private pump(): void {
+    if (this.busy || this.closed || this.sliceScheduled) return
+    let out = ''
+    let handled = 0
+    while (this.queueHead < this.queue.length && !this.closed) {
+      if (handled >= sliceSize) {
+        this.sliceScheduled = true
+        setImmediate(() => {
+          this.sliceScheduled = false
+          this.pump()
+        })
+        break
+      }
+      const line = this.queue[this.queueHead] as Uint8Array
+      this.queueHead++
+      this.queuedBytes -= line.length + 1
+      handled++
+      const result = this.handle(line)
+      if (result instanceof Promise) {
+        this.write(out)
+        out = ''
+        this.busy = true
+        result.then(
+          (reply) => this.resume(reply),
+          (error: unknown) => this.resume(this.internalError(error)),
+        )
+        return
+      }
+      if (result.after !== undefined) {
+        this.write(out)
+        this.conclude(result)
+        return
+      }
+      out += result.text
+    }
+    this.write(out)
+    this.compact()
+  }
+
+  private resume(reply: Reply): void {
+    this.busy = false
+    if (this.closed) return
+    if (reply.after !== undefined) {
+      this.conclude(reply)
+      return
+    }
+    this.write(reply.text)
+    this.pump()
+  }
+
+  private compact(): void {
+    if (this.queueHead >= this.queue.length) {
+      this.queue = []
+      this.queueHead = 0
+    } else if (this.queueHead > 1024) {
+      this.queue = this.queue.slice(this.queueHead)
+      this.queueHead = 0
+    }
+    if (this.paused && this.queuedBytes < resumeBelowBytes && !this.closed && !this.ending) {
+      this.paused = false
+      this.socket.resume()
+    }
+  }
+
+  private handle(line: Uint8Array): Reply | Promise<Reply> {
+    const parsed = parseRequestLine(line)
+    if (parsed.kind === 'invalid') return { text: errorReply('INVALID-ARGUMENT') }
+    const [command, ...args] = parsed.words
+    if (command === undefined) return { text: errorReply('UNKNOWN-COMMAND') }
+    const spec = this.host.commands.get(command.toUpperCase())
+    if (spec === undefined) return { text: errorReply('UNKNOWN-COMMAND') }
+    if (spec.needsCredentials) {
+      if (this.state.username === undefined) return { text: errorReply('USERNAME-REQUIRED') }
+      if (this.state.password === undefined) return { text: errorReply('PASSWORD-REQUIRED') }
+    }
+    try {
+      return spec.run(args, this.context)
+    } catch (error) {
+      return this.internalError(error)
+    }
+  }
+
+  private internalError(error: unknown): Reply {
+    this.host.context.log.error({ error: describeError(error) }, 'command handler failed')
+    return { text: errorReply('INVALID-ARGUMENT') }
+  }
+
+  /** A reply that changes the connection: LOGOUT closes it, STARTTLS upgrades it. */
+  private conclude(reply: Reply): void {
+    // Whatever the client sent after this request is discarded, never executed.
+    this.queue = []
+    this.queueHead = 0
+    this.queuedBytes = 0
+    this.splitter.discard()
+    if (reply.after === 'close') {
+      this.ending = true
+      this.socket.end(reply.text, () => this.socket.destroy())
+      return
+    }
+    this.upgrade(reply.text)
+  }
+
+  private upgrade(text: string): void {
+    const secureContext = this.host.secureContext
+    if (secureContext === undefined) {
+      this.close('STARTTLS without a certificate')
+      return
+    }
+    const raw = this.socket
+    this.ending = true // no request is read until the handshake is done
+    raw.removeListener('data', this.onData)
+    raw.pause()
+    const { clock } = this.host.context
+    this.handshakeTimer = clock.setTimeout(
+      () => this.close('TLS handshake timed out'),
+      this.host.limits.handshakeTimeoutMs,
+    )
+    raw.write(text, () => {
+      if (this.closed) return
+      const secure = new TLSSocket(raw, { isServer: true, secureContext })
+      this.socket = secure
+      secure.on('error', (error) => {
+        this.host.context.log.debug(
+          { address: this.state.address, error: describeError(error) },
+          'TLS error',
+        )
+        this.close('TLS error')
+      })
+      secure.on('close', () => this.finish())
+      secure.once('secure', () => {
+        this.handshakeTimer?.cancel()
+        this.handshakeTimer = undefined
+        if (this.closed) return
+        this.state.tls = true
+        this.ending = false
+        this.paused = false
+        this.splitter = new LineSplitter(this.host.limits.maxLineLength)
+        this.lastLine = clock.now()
+        secure.on('data', this.onData)
+      })
+    })
+  }
+
+  private write(text: string): void {
+    if (text.length === 0 || this.closed) return
+    this.socket.write(text)
+    if (this.socket.writableLength > this.host.limits.maxOutputQueueBytes) {
+      this.host.context.log.info(
+        { address: this.state.address, queued: this.socket.writableLength },
+        'client is not reading its replies; closing',
+      )
+      this.close('output queue over the limit')
+    }
+  }
+}
