@@ -111,6 +111,37 @@ export interface MonitorConfig {
   runAsUser?: string
   /** Whether the built-in "shut down when critical" policy runs (rules may turn it off). */
   defaultPolicy: boolean
+  /** [master] ALARM with no communication counts as critical (default true). */
+  alarmCritical?: boolean
+  /** upsmon's TLS settings (CERTPATH, CERTIDENT, CERTHOST, CERTVERIFY, FORCESSL). */
+  tls?: MonitorTlsConfig
+  /** [master] POLLFAIL_LOG_THROTTLE_MAX (default -1: no throttling). */
+  pollFailLogThrottleMax?: number
+  debugMin?: number
+}
+
+export interface MonitorTlsConfig {
+  certPath?: string
+  certIdent?: { name: string; password: string }
+  certHosts?: { host: string; certName: string; verify: boolean; force: boolean }[]
+  certVerify?: boolean
+  forceSsl?: boolean
+}
+
+/** ups.conf globals that concern starting NUT's C drivers (as upsdrvctl uses them). */
+export interface DriverDefaults {
+  /** Directory of the NUT driver binaries (Debian: /lib/nut). */
+  driverPath?: string
+  user?: string
+  group?: string
+  chroot?: string
+  maxStartDelayMs?: number
+  maxRetry?: number
+  retryDelayMs?: number
+  pollIntervalMs?: number
+  noWait?: boolean
+  synchronous?: 'yes' | 'no' | 'auto'
+  debugMin?: number
 }
 
 export interface BrokerConfig {
@@ -123,6 +154,10 @@ export interface BrokerConfig {
   users: UserConfig[]
   monitor?: MonitorConfig
   rules?: { files: string[] }
+  /** ups.conf globals for NUT's C drivers (or `driverDefaults:` in YAML). */
+  driverDefaults?: DriverDefaults
+  /** Native config only: settings for integrations, kept as written until they are built. */
+  integrations?: Record<string, unknown>
 }
 
 export const defaultServerLimits: ServerLimits = {

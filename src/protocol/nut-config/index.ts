@@ -1,0 +1,10 @@
+/** NUT's configuration files as pure readers: text and a file name in, typed values and diagnostics out. */
+export * from './diagnostic.ts'
+export * from './notify-types.ts'
+export * from './system-name.ts'
+export * from './ups-conf.ts'
+export * from './upsd-conf.ts'
+export * from './upsd-users.ts'
+export * from './upsmon-conf.ts'
+export * from './upssched-conf.ts'
+export { parseBool } from './values.ts'
