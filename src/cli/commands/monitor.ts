@@ -1,5 +1,236 @@
-// Placeholder until this command is built; the owner of the command replaces this file.
-export async function run(_args: string[]): Promise<number> {
-  process.stderr.write('nutshell monitor: not built yet\n')
-  return 1
+/**
+ * `nutshell monitor`: a replacement for NUT's upsmon (docs/monitor.md).
+ *
+ *   nutshell monitor [--nut-confpath DIR] [-f upsmon.conf]   remote servers of MONITOR lines
+ *   nutshell monitor --local [--nut-confpath DIR]            the drivers of ups.conf, directly
+ *   nutshell monitor -c fsd|stop|reload [-P pid]             signal the running monitor
+ *   nutshell monitor -K                                      exit 0 iff POWERDOWNFLAG is set
+ */
+import { existsSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import type { MonitorConfig, MonitoredUps } from '../../config/types.ts'
+import { systemClock } from '../../core/clock.ts'
+import { NutshellError } from '../../core/errors.ts'
+import { createLogger } from '../../core/log.ts'
+import { DeviceStore } from '../../devices/device-store.ts'
+import { driverSocketPath } from '../../drivers/nut/nut-driver.ts'
+import { StateSocketLink } from '../../drivers/nut/state-socket-link.ts'
+import {
+  isControlCommand,
+  readPidFile,
+  removePidFile,
+  signalMonitor,
+  writePidFile,
+} from '../../monitor/control.ts'
+import { powerDownFlagSet } from '../../monitor/shutdown-port.ts'
+import { startMonitor } from '../../monitor/start-monitor.ts'
+import { formatDiagnostic, hasErrors } from '../../protocol/nut-config/diagnostic.ts'
+import { parseUpsConf } from '../../protocol/nut-config/ups-conf.ts'
+import { parseUpsmonConf, type UpsmonConf } from '../../protocol/nut-config/upsmon-conf.ts'
+
+const usage = `usage: nutshell monitor [options]
+
+  --nut-confpath DIR   NUT configuration directory (default $NUT_CONFPATH or /etc/nut)
+  -f FILE              upsmon.conf to read (default DIR/upsmon.conf)
+  --local              no network: watch the drivers of DIR/ups.conf through their sockets
+  --state-path DIR     driver sockets for --local (default $NUT_STATEPATH or /run/nut)
+  --no-push            poll even a nutshell server (no WATCH)
+  --pid-file FILE      where to keep the PID (default $NUT_ALTPIDPATH or $NUT_STATEPATH
+                       /nutshell-monitor.pid when that directory exists)
+  -c fsd|stop|reload   signal the running monitor (fsd: forced shutdown now)
+  -P PID               the process -c signals, instead of the PID file
+  -K                   exit 0 if the power-down flag exists (late shutdown scripts)
+  -D, -F, -B, -p, -u USER   accepted for upsmon compatibility (always foreground)
+`
+
+export async function run(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    allowPositionals: false,
+    options: {
+      'nut-confpath': { type: 'string' },
+      f: { type: 'string' },
+      local: { type: 'boolean' },
+      'state-path': { type: 'string' },
+      'no-push': { type: 'boolean' },
+      'pid-file': { type: 'string' },
+      c: { type: 'string' },
+      P: { type: 'string' },
+      K: { type: 'boolean' },
+      D: { type: 'boolean', multiple: true },
+      F: { type: 'boolean' },
+      B: { type: 'boolean' },
+      p: { type: 'boolean' },
+      u: { type: 'string' },
+      h: { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+  })
+  if (values.h === true || values.help === true) {
+    process.stdout.write(usage)
+    return 0
+  }
+  const confDir = values['nut-confpath'] ?? process.env['NUT_CONFPATH'] ?? '/etc/nut'
+  const confFile = values.f ?? join(confDir, 'upsmon.conf')
+  const pidFile = values['pid-file'] ?? defaultPidFile()
+
+  if (values.c !== undefined) {
+    if (!isControlCommand(values.c))
+      throw new NutshellError('NS_USAGE', `-c ${values.c}: use fsd, stop or reload`)
+    const pid = values.P !== undefined ? Number.parseInt(values.P, 10) : undefined
+    if (pid === undefined && pidFile === undefined) {
+      throw new NutshellError('NS_USAGE', 'no PID file known: give -P pid or --pid-file')
+    }
+    signalMonitor(values.c, pid ?? (await readPidFile(pidFile as string)))
+    return 0
+  }
+
+  const local = values.local === true
+  const conf = await readUpsmonConf(confFile, local)
+  if (values.K === true) {
+    if (conf.powerDownFlag === undefined) return 1
+    return (await powerDownFlagSet(conf.powerDownFlag)) ? 0 : 1
+  }
+
+  const log = createLogger()
+  const config = monitorConfigFrom(conf)
+  let store: DeviceStore | undefined
+  const links: StateSocketLink[] = []
+  if (local) {
+    store = new DeviceStore()
+    const statePath = values['state-path'] ?? process.env['NUT_STATEPATH'] ?? '/run/nut'
+    const locals = await localMonitors(confDir, conf, config.monitors)
+    config.monitors = locals
+    for (const m of locals) {
+      const device = store.add(m.ups)
+      const link = new StateSocketLink({
+        device,
+        socketPath: driverSocketPath(statePath, m.driver, m.ups),
+        clock: systemClock,
+        log: log.child({ ups: m.ups }),
+      })
+      device.attachController(link)
+      link.start()
+      links.push(link)
+    }
+  }
+  if (config.monitors.length === 0) {
+    throw new NutshellError('NS_CONFIG_INVALID', `${confFile}: no MONITOR line: nothing to watch`)
+  }
+  const running = await startMonitor({
+    config,
+    log,
+    ...(store === undefined ? {} : { store }),
+    push: values['no-push'] !== true,
+  })
+  if (pidFile !== undefined) await writePidFile(pidFile).catch(() => undefined)
+  return new Promise<number>((resolve) => {
+    const finish = async (code: number) => {
+      await running.stop()
+      await Promise.all(links.map((l) => l.stop()))
+      if (pidFile !== undefined) await removePidFile(pidFile).catch(() => undefined)
+      resolve(code)
+    }
+    process.on('SIGUSR1', () => void running.monitor.requestFsd())
+    process.on('SIGHUP', () => log.warn('reload is not supported yet: restart the monitor'))
+    process.once('SIGTERM', () => void finish(0))
+    process.once('SIGINT', () => void finish(0))
+    running.monitor.events.on('exit', () => void finish(0))
+  })
+}
+
+function defaultPidFile(): string | undefined {
+  const dir = process.env['NUT_ALTPIDPATH'] ?? process.env['NUT_STATEPATH']
+  if (dir !== undefined) return join(dir, 'nutshell-monitor.pid')
+  return existsSync('/run/nut') ? '/run/nut/nutshell-monitor.pid' : undefined
+}
+
+async function readUpsmonConf(file: string, optional: boolean): Promise<UpsmonConf> {
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (error) {
+    if (optional) text = ''
+    else throw new NutshellError('NS_CONFIG_READ', `${file}: ${String(error)}`, { cause: error })
+  }
+  const result = parseUpsmonConf(text, file)
+  for (const d of result.diagnostics) {
+    if (!(optional && d.code === 'insufficient-power'))
+      process.stderr.write(`${formatDiagnostic(d)}\n`)
+  }
+  if (hasErrors(result.diagnostics))
+    throw new NutshellError('NS_CONFIG_INVALID', `${file} has errors`)
+  return result.conf
+}
+
+/** upsmon.conf (seconds) as the monitor's MonitorConfig (milliseconds). */
+export function monitorConfigFrom(conf: UpsmonConf): MonitorConfig {
+  const s = (seconds: number) => seconds * 1000
+  const config: MonitorConfig = {
+    monitors: conf.monitors.map(({ position: _, ...m }) => m),
+    minSupplies: conf.minSupplies,
+    notifyFlags: conf.notifyFlags,
+    notifyMessages: conf.notifyMessages,
+    pollFreqMs: s(conf.pollFreq),
+    pollFreqAlertMs: s(conf.pollFreqAlert),
+    deadTimeMs: s(conf.deadTime),
+    hostSyncMs: s(conf.hostSync),
+    finalDelayMs: s(conf.finalDelay),
+    rbWarnTimeMs: s(conf.rbWarnTime),
+    noCommWarnTimeMs: s(conf.noCommWarnTime),
+    offDurationMs: s(conf.offDuration),
+    overDurationMs: s(conf.overDuration),
+    obLbDurationMs: s(conf.obLbDuration),
+    shutdownExit: typeof conf.shutdownExit === 'number' ? s(conf.shutdownExit) : conf.shutdownExit,
+    defaultPolicy: true,
+  }
+  if (conf.shutdownCmd !== undefined) config.shutdownCommand = { shell: conf.shutdownCmd }
+  if (conf.notifyCmd !== undefined) config.notifyCommand = { shell: conf.notifyCmd }
+  if (conf.powerDownFlag !== undefined) config.powerDownFlag = conf.powerDownFlag
+  if (conf.runAsUser !== undefined) config.runAsUser = conf.runAsUser
+  return config
+}
+
+/**
+ * --local: every ups.conf device, with the power value and role of a MONITOR line naming
+ * it (any host), else power value 1 as primary (this monitor is the only one).
+ */
+async function localMonitors(
+  confDir: string,
+  conf: UpsmonConf,
+  fromMonitorLines: readonly MonitoredUps[],
+): Promise<Array<MonitoredUps & { driver: string }>> {
+  const file = join(confDir, 'ups.conf')
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (error) {
+    throw new NutshellError('NS_CONFIG_READ', `${file}: ${String(error)}`, { cause: error })
+  }
+  const parsed = parseUpsConf(text, file)
+  for (const d of parsed.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`)
+  if (hasErrors(parsed.diagnostics))
+    throw new NutshellError('NS_CONFIG_INVALID', `${file} has errors`)
+  const result: Array<MonitoredUps & { driver: string }> = []
+  for (const section of parsed.conf.sections) {
+    if (section.driver === undefined) continue
+    const line = fromMonitorLines.find((m) => m.ups.toLowerCase() === section.name.toLowerCase())
+    result.push({
+      system: section.name,
+      ups: section.name,
+      host: 'localhost',
+      port: 0,
+      powerValue: line?.powerValue ?? 1,
+      user: '',
+      password: '',
+      role: line?.role ?? 'primary',
+      driver: section.driver,
+    })
+  }
+  if (conf.minSupplies > result.reduce((sum, m) => sum + m.powerValue, 0)) {
+    throw new NutshellError('NS_CONFIG_INVALID', 'the devices of ups.conf cannot reach MINSUPPLIES')
+  }
+  return result
 }

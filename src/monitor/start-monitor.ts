@@ -1,0 +1,118 @@
+import { CommandRunner } from '../actions/run-command.ts'
+import type { MonitorConfig, MonitoredUps } from '../config/types.ts'
+import { type Clock, systemClock } from '../core/clock.ts'
+import type { Logger } from '../core/log.ts'
+import type { DeviceStore } from '../devices/device-store.ts'
+import { Monitor } from './monitor.ts'
+import { Notifier, type NotifierOptions } from './notifier.ts'
+import { RemoteLink } from './remote-link.ts'
+import { clearPowerDownFlag, InProcessShutdownPort, type ShutdownPort } from './shutdown-port.ts'
+import { StoreLink } from './store-link.ts'
+import type { UpsLink } from './ups-link.ts'
+
+/**
+ * Builds and starts a monitor from a MonitorConfig. MONITOR entries that name a device
+ * of `store` on this machine are watched in-process through store events (no network);
+ * the others through the network (RemoteLink: polling, or pushed by a nutshell server).
+ *
+ * ```ts
+ * const running = await startMonitor({ config: broker.monitor, store, log })
+ * // ... later
+ * await running.stop()
+ * ```
+ */
+export interface StartMonitorOptions {
+  config: MonitorConfig
+  log: Logger
+  clock?: Clock
+  /** The broker's own devices, watched in-process. */
+  store?: DeviceStore
+  /**
+   * Ports this process serves NUT on: `ups@localhost:<port>` is in-process only when the
+   * port is one of these. Without it any localhost MONITOR line naming a store device is.
+   */
+  localPorts?: readonly number[]
+  /** LOGIN count per device on this process's NUT server (the primary's wait). */
+  logins?: (device: string) => number
+  /** Replaces the in-process shutdown port (privileged helper, tests). */
+  shutdownPort?: ShutdownPort
+  /** Replaces how links are made (tests). */
+  linkFor?: (monitor: MonitoredUps) => UpsLink | undefined
+  syslog?: NotifierOptions['syslog']
+  wall?: NotifierOptions['wall']
+  /** Ask remote nutshell servers for pushed changes (default true). */
+  push?: boolean
+  /** Called when SHUTDOWNCMD is about to run (benchmarks). */
+  onCommandStart?: (label: string) => void
+}
+
+export interface RunningMonitor {
+  monitor: Monitor
+  /** The runner NOTIFYCMD goes through (tests wait for it to be idle). */
+  notifyRunner: CommandRunner
+  notifier: Notifier
+  stop(): Promise<void>
+}
+
+const localHosts = new Set(['localhost', '127.0.0.1', '::1', '[::1]'])
+
+export function isInProcess(
+  monitor: MonitoredUps,
+  store: DeviceStore | undefined,
+  localPorts: readonly number[] | undefined,
+): boolean {
+  if (store === undefined || store.get(monitor.ups) === undefined) return false
+  if (!localHosts.has(monitor.host.toLowerCase())) return false
+  return localPorts === undefined || localPorts.includes(monitor.port)
+}
+
+export async function startMonitor(options: StartMonitorOptions): Promise<RunningMonitor> {
+  const { config, log } = options
+  const clock = options.clock ?? systemClock
+  const onStart = (request: { label?: string }) => options.onCommandStart?.(request.label ?? '')
+  const notifyRunner = new CommandRunner({ clock, log, onStart })
+  // SHUTDOWNCMD never waits behind notifications.
+  const shutdownRunner = new CommandRunner({ clock, log, maxConcurrent: 1, onStart })
+  const notifier = new Notifier({
+    log,
+    runner: notifyRunner,
+    notifyCommand: config.notifyCommand,
+    notifyFlags: config.notifyFlags,
+    notifyMessages: config.notifyMessages,
+    ...(options.syslog === undefined ? {} : { syslog: options.syslog }),
+    ...(options.wall === undefined ? {} : { wall: options.wall }),
+  })
+  if (config.powerDownFlag !== undefined && (await clearPowerDownFlag(config.powerDownFlag))) {
+    log.info({ path: config.powerDownFlag }, 'removed a left-over power-down flag')
+  }
+  const shutdown =
+    options.shutdownPort ??
+    new InProcessShutdownPort({
+      log,
+      runner: shutdownRunner,
+      powerDownFlag: config.powerDownFlag,
+      shutdownCommand: config.shutdownCommand,
+    })
+  const links = config.monitors.map((m): UpsLink => {
+    const custom = options.linkFor?.(m)
+    if (custom !== undefined) return custom
+    if (options.store !== undefined && isInProcess(m, options.store, options.localPorts)) {
+      const linkOptions = { store: options.store, device: m.ups }
+      return new StoreLink(
+        options.logins === undefined ? linkOptions : { ...linkOptions, logins: options.logins },
+      )
+    }
+    return new RemoteLink({ monitor: m, clock, log, push: options.push ?? true })
+  })
+  if (config.shutdownCommand === undefined) {
+    log.warn('no SHUTDOWNCMD configured: the monitor cannot shut this machine down')
+  }
+  const monitor = new Monitor({ config, links, clock, log, notifier, shutdown })
+  monitor.start()
+  return {
+    monitor,
+    notifyRunner,
+    notifier,
+    stop: () => monitor.stop(),
+  }
+}
