@@ -10,8 +10,7 @@ import { type SecureContext, TLSSocket } from 'node:tls'
 import type { ServerLimits } from '../config/types.ts'
 import type { TimerHandle } from '../core/clock.ts'
 import { describeError } from '../core/errors.ts'
-import { errorReply } from '../protocol/net-reply.ts'
-import { LineSplitter, parseRequestLine } from '../protocol/net-request.ts'
+import { LineSplitter } from '../protocol/net-request.ts'
 import type {
   CommandContext,
   CommandSpec,
@@ -20,6 +19,7 @@ import type {
   ServerContext,
   SessionState,
 } from './commands/types.ts'
+import { dispatch, internalError } from './dispatch.ts'
 
 export interface SessionHost {
   readonly context: ServerContext
@@ -167,14 +167,14 @@ export class Session {
       this.queueHead++
       this.queuedBytes -= line.length + 1
       handled++
-      const result = this.handle(line)
+      const result = dispatch(this.host.commands, line, this.context)
       if (result instanceof Promise) {
         this.write(out)
         out = ''
         this.busy = true
         result.then(
           (reply) => this.resume(reply),
-          (error: unknown) => this.resume(this.internalError(error)),
+          (error: unknown) => this.resume(internalError(this.context, error)),
         )
         return
       }
@@ -212,29 +212,6 @@ export class Session {
       this.paused = false
       this.socket.resume()
     }
-  }
-
-  private handle(line: Uint8Array): Reply | Promise<Reply> {
-    const parsed = parseRequestLine(line)
-    if (parsed.kind === 'invalid') return { text: errorReply('INVALID-ARGUMENT') }
-    const [command, ...args] = parsed.words
-    if (command === undefined) return { text: errorReply('UNKNOWN-COMMAND') }
-    const spec = this.host.commands.get(command.toUpperCase())
-    if (spec === undefined) return { text: errorReply('UNKNOWN-COMMAND') }
-    if (spec.needsCredentials) {
-      if (this.state.username === undefined) return { text: errorReply('USERNAME-REQUIRED') }
-      if (this.state.password === undefined) return { text: errorReply('PASSWORD-REQUIRED') }
-    }
-    try {
-      return spec.run(args, this.context)
-    } catch (error) {
-      return this.internalError(error)
-    }
-  }
-
-  private internalError(error: unknown): Reply {
-    this.host.context.log.error({ error: describeError(error) }, 'command handler failed')
-    return { text: errorReply('INVALID-ARGUMENT') }
   }
 
   /** A reply that changes the connection: LOGOUT closes it, STARTTLS upgrades it. */

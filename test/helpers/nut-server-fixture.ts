@@ -8,7 +8,11 @@ import { defaultServerLimits } from '../../src/config/types.ts'
 import type { CommandOutcome } from '../../src/devices/command-result.ts'
 import type { Device } from '../../src/devices/device.ts'
 import { DeviceStore } from '../../src/devices/device-store.ts'
-import { createNutServer, type NutServer, type NutServerOptions } from '../../src/server/nut-server.ts'
+import {
+  createNutServer,
+  type NutServer,
+  type NutServerOptions,
+} from '../../src/server/nut-server.ts'
 
 export interface RecordedCall {
   kind: 'set' | 'instcmd'
@@ -40,7 +44,13 @@ export function recordingController(
 /** The users of reference section 6 (upsd.users as upsd expands it). */
 export const sampleUsers: UserConfig[] = [
   { name: 'admin', password: 'adminpass', actions: ['SET', 'FSD'], instcmds: ['all'] },
-  { name: 'monp', password: 'p@ssw0rd', actions: ['LOGIN', 'PRIMARY', 'FSD'], instcmds: [], upsmon: 'primary' },
+  {
+    name: 'monp',
+    password: 'p@ssw0rd',
+    actions: ['LOGIN', 'PRIMARY', 'FSD'],
+    instcmds: [],
+    upsmon: 'primary',
+  },
   { name: 'mons', password: 'secpass', actions: ['LOGIN'], instcmds: [], upsmon: 'secondary' },
   { name: 'viewer', password: 'viewpass', actions: [], instcmds: [] },
   { name: 'cmdonly', password: 'cmdpass', actions: [], instcmds: ['load.off'] },

@@ -10,6 +10,7 @@ import { listCommands } from './list.ts'
 import { setCommands } from './set.ts'
 import { tlsCommands } from './starttls.ts'
 import type { CommandFamily, CommandSpec } from './types.ts'
+import { watchCommands } from './watch.ts'
 
 export const builtinFamilies: readonly CommandFamily[] = [
   basicCommands,
@@ -19,6 +20,7 @@ export const builtinFamilies: readonly CommandFamily[] = [
   listCommands,
   setCommands,
   instcmdCommands,
+  watchCommands,
 ]
 
 /** One lookup table from families; a later family's word replaces an earlier one's. */
