@@ -176,7 +176,8 @@ export class Monitor {
     } catch (error) {
       observation = { ok: false, reason: describeError(error) }
     }
-    if (this.stopped) return
+    // Like upsmon, stop watching once the shutdown sequence runs: no more notifications.
+    if (this.stopped || this.shutdownStarted) return
     this.apply(ups, observation)
   }
 
@@ -228,7 +229,7 @@ export class Monitor {
         offDurationMs: c.offDurationMs,
         overDurationMs: c.overDurationMs,
         obLbDurationMs: c.obLbDurationMs,
-        alarmCritical: this.options.alarmCritical ?? true,
+        alarmCritical: this.options.alarmCritical ?? c.alarmCritical ?? true,
       },
     )
   }

@@ -10,7 +10,8 @@ import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import type { MonitorConfig, MonitoredUps } from '../../config/types.ts'
+import { monitorFromUpsmonConf } from '../../config/from-nut.ts'
+import type { MonitoredUps } from '../../config/types.ts'
 import { systemClock } from '../../core/clock.ts'
 import { NutshellError } from '../../core/errors.ts'
 import { createLogger } from '../../core/log.ts'
@@ -95,7 +96,7 @@ export async function run(args: string[]): Promise<number> {
   }
 
   const log = createLogger()
-  const config = monitorConfigFrom(conf)
+  const config = monitorFromUpsmonConf(conf)
   let store: DeviceStore | undefined
   const links: StateSocketLink[] = []
   if (local) {
@@ -163,34 +164,6 @@ async function readUpsmonConf(file: string, optional: boolean): Promise<UpsmonCo
   if (hasErrors(result.diagnostics))
     throw new NutshellError('NS_CONFIG_INVALID', `${file} has errors`)
   return result.conf
-}
-
-/** upsmon.conf (seconds) as the monitor's MonitorConfig (milliseconds). */
-export function monitorConfigFrom(conf: UpsmonConf): MonitorConfig {
-  const s = (seconds: number) => seconds * 1000
-  const config: MonitorConfig = {
-    monitors: conf.monitors.map(({ position: _, ...m }) => m),
-    minSupplies: conf.minSupplies,
-    notifyFlags: conf.notifyFlags,
-    notifyMessages: conf.notifyMessages,
-    pollFreqMs: s(conf.pollFreq),
-    pollFreqAlertMs: s(conf.pollFreqAlert),
-    deadTimeMs: s(conf.deadTime),
-    hostSyncMs: s(conf.hostSync),
-    finalDelayMs: s(conf.finalDelay),
-    rbWarnTimeMs: s(conf.rbWarnTime),
-    noCommWarnTimeMs: s(conf.noCommWarnTime),
-    offDurationMs: s(conf.offDuration),
-    overDurationMs: s(conf.overDuration),
-    obLbDurationMs: s(conf.obLbDuration),
-    shutdownExit: typeof conf.shutdownExit === 'number' ? s(conf.shutdownExit) : conf.shutdownExit,
-    defaultPolicy: true,
-  }
-  if (conf.shutdownCmd !== undefined) config.shutdownCommand = { shell: conf.shutdownCmd }
-  if (conf.notifyCmd !== undefined) config.notifyCommand = { shell: conf.notifyCmd }
-  if (conf.powerDownFlag !== undefined) config.powerDownFlag = conf.powerDownFlag
-  if (conf.runAsUser !== undefined) config.runAsUser = conf.runAsUser
-  return config
 }
 
 /**

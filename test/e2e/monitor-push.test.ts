@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict'
+import { connect } from 'node:net'
+import { after, before, describe, it } from 'node:test'
+import { defaultServerLimits } from '../../src/config/types.ts'
+import { systemClock } from '../../src/core/clock.ts'
+import { silentLogger } from '../../src/core/log.ts'
+import { DeviceStore } from '../../src/devices/device-store.ts'
+import type { Notification } from '../../src/monitor/notifier.ts'
+import { RemoteLink } from '../../src/monitor/remote-link.ts'
+import { type RunningMonitor, startMonitor } from '../../src/monitor/start-monitor.ts'
+import { monitorConfig, RecordingShutdown, ups } from '../../src/monitor/test-support.ts'
+import { createNutServer, type NutServer } from '../../src/server/nut-server.ts'
+import { freePort } from '../helpers/ports.ts'
+import { waitFor } from '../helpers/wait.ts'
+
+// A remote nutshell monitor against a nutshell server: the WATCH push extension makes a
+// change arrive at once, although the monitor polls only every minute.
+describe('monitor against a nutshell server (push extension)', () => {
+  const store = new DeviceStore()
+  let server: NutServer
+  let port: number
+  before(async () => {
+    const device = store.add('ups1')
+    device.setValue('ups.status', 'OL')
+    device.setCommState('ok')
+    port = await freePort()
+    server = createNutServer({
+      store,
+      server: {
+        listen: [{ host: '127.0.0.1', port }],
+        maxAgeMs: 15_000,
+        trackingDelayMs: 3_600_000,
+        statePath: '/nonexistent',
+        limits: defaultServerLimits,
+      },
+      users: [
+        {
+          name: 'monp',
+          password: 'pw',
+          actions: ['FSD', 'LOGIN', 'PRIMARY'],
+          instcmds: [],
+          upsmon: 'primary',
+        },
+      ],
+      log: silentLogger(),
+    })
+    await server.start()
+  })
+  after(async () => {
+    await server.stop()
+  })
+
+  it('learns of OB and OB LB without polling, sets FSD and shuts down', async () => {
+    const monitored = { ...ups('ups1'), host: '127.0.0.1', port, password: 'pw', user: 'monp' }
+    monitored.system = `ups1@127.0.0.1:${port}`
+    const config = monitorConfig([monitored], {
+      pollFreqMs: 60_000,
+      pollFreqAlertMs: 60_000,
+      finalDelayMs: 0,
+    })
+    const shutdown = new RecordingShutdown()
+    const log = silentLogger()
+    let link: RemoteLink | undefined
+    const notes: Notification[] = []
+    let running: RunningMonitor | undefined
+    try {
+      running = await startMonitor({
+        config,
+        log,
+        shutdownPort: shutdown,
+        syslog: false,
+        wall: false,
+        linkFor: (m) => {
+          link = new RemoteLink({ monitor: m, clock: systemClock, log })
+          return link
+        },
+      })
+      running.monitor.events.on('notify', (n) => notes.push(n))
+      await waitFor(() => link?.mode === 'push', { what: 'WATCH accepted' })
+      store.get('ups1')?.setValue('ups.status', 'OB DISCHRG')
+      await waitFor(() => notes.some((n) => n.type === 'ONBATT'), { what: 'ONBATT pushed' })
+      store.get('ups1')?.setValue('ups.status', 'OB LB')
+      await waitFor(() => shutdown.shutdowns === 1, { what: 'SHUTDOWNCMD' })
+      assert.equal(store.get('ups1')?.fsdLatched, true, 'the primary set FSD on the server')
+      assert.deepEqual(
+        notes.map((n) => n.type),
+        ['ONBATT', 'LOWBATT', 'SHUTDOWN'],
+      )
+    } finally {
+      await running?.stop()
+    }
+  })
+
+  it('never pushes to a connection that did not ask, and WATCH checks its argument', async () => {
+    const socket = connect({ host: '127.0.0.1', port })
+    socket.setEncoding('utf8')
+    let received = ''
+    socket.on('data', (d: string) => {
+      received += d
+    })
+    await new Promise((resolve) => socket.once('connect', resolve))
+    socket.write('GET VAR ups1 ups.status\n')
+    await waitFor(() => received.includes('\n'), { what: 'reply' })
+    store.get('ups1')?.setValue('battery.charge', '55')
+    socket.write('WATCH nosuch\n')
+    await waitFor(() => received.split('\n').length > 2, { what: 'second reply' })
+    socket.destroy()
+    assert.match(received, /^VAR ups1 ups.status "[^"]*"\nERR UNKNOWN-UPS\n$/)
+  })
+})
