@@ -154,6 +154,11 @@ export class LineClient {
     socket.on('error', () => {})
   }
 
+  /** A client on an already connected socket (a TLS socket after STARTTLS, say). */
+  static fromSocket(socket: Socket): LineClient {
+    return new LineClient(socket)
+  }
+
   static connect(port: number, host = '127.0.0.1'): Promise<LineClient> {
     return new Promise((resolve, reject) => {
       const socket = connect({ port, host })
