@@ -1,0 +1,195 @@
+import type { Device } from '../devices/device.ts'
+import type { DeviceStore } from '../devices/device-store.ts'
+import { withFsdPrefix } from '../devices/status.ts'
+import type { Expr } from './ast.ts'
+
+/**
+ * Expressions compiled to closures once, so that evaluating a rule on a change costs a few
+ * function calls. Values: number, string, boolean, or `undefined` for "unknown" (a missing
+ * variable, a non-number where a number is needed). Logic is three-valued (Kleene):
+ * `unknown and false` is false, `unknown or true` is true, `not unknown` is unknown, and a
+ * rule's condition holds only when it is `true`. So a missing variable makes a comparison
+ * false and can never make a rule fire, not even under `not`.
+ */
+export type Value = number | string | boolean | undefined
+
+export interface EvalContext {
+  /** The device of the rule instance (undefined for a rule over named devices only). */
+  device: Device | undefined
+  store: DeviceStore
+}
+
+export type Compiled = (ctx: EvalContext) => Value
+
+/** The value of a variable as a rule sees it: `comm`, and ups.status with the FSD latch. */
+export function readVariable(device: Device | undefined, name: string): string | undefined {
+  if (device === undefined) return undefined
+  if (name === 'comm') return device.commState
+  const value = device.getValue(name)
+  if (name === 'ups.status' && device.fsdLatched) return withFsdPrefix(value ?? '')
+  return value
+}
+
+export function compileExpr(expr: Expr): Compiled {
+  switch (expr.kind) {
+    case 'number':
+    case 'duration': {
+      const v = expr.kind === 'number' ? expr.value : expr.seconds
+      return () => v
+    }
+    case 'string':
+    case 'flag': {
+      const v = expr.kind === 'string' ? expr.value : expr.name
+      return () => v
+    }
+    case 'missing':
+      return () => undefined
+    case 'var': {
+      const name = expr.name.toLowerCase()
+      if (expr.device === undefined) return (ctx) => readVariable(ctx.device, name)
+      const deviceName = expr.device
+      return (ctx) => readVariable(ctx.store.get(deviceName), name)
+    }
+    case 'unary': {
+      const operand = compileExpr(expr.operand)
+      if (expr.op === 'not')
+        return (ctx) => {
+          const v = operand(ctx)
+          return typeof v === 'boolean' ? !v : undefined
+        }
+      return (ctx) => {
+        const n = toNumber(operand(ctx))
+        return n === undefined ? undefined : -n
+      }
+    }
+    case 'binary': {
+      const left = compileExpr(expr.left)
+      const right = compileExpr(expr.right)
+      switch (expr.op) {
+        case 'and':
+          return (ctx) => {
+            const l = left(ctx)
+            if (l === false) return false
+            const r = right(ctx)
+            if (r === false) return false
+            return l === true && r === true ? true : undefined
+          }
+        case 'or':
+          return (ctx) => {
+            const l = left(ctx)
+            if (l === true) return true
+            const r = right(ctx)
+            if (r === true) return true
+            return l === false && r === false ? false : undefined
+          }
+        case 'has':
+          return (ctx) => {
+            const l = left(ctx)
+            const r = right(ctx)
+            if (typeof l !== 'string' || typeof r !== 'string') return undefined
+            return hasWord(l, r)
+          }
+        case '==':
+          return (ctx) => equals(left(ctx), right(ctx))
+        case '!=':
+          return (ctx) => {
+            const e = equals(left(ctx), right(ctx))
+            return e === undefined ? undefined : !e
+          }
+        case '<':
+          return ordered(left, right, (a, b) => a < b)
+        case '<=':
+          return ordered(left, right, (a, b) => a <= b)
+        case '>':
+          return ordered(left, right, (a, b) => a > b)
+        case '>=':
+          return ordered(left, right, (a, b) => a >= b)
+        case '+':
+          return arithmetic(left, right, (a, b) => a + b)
+        case '-':
+          return arithmetic(left, right, (a, b) => a - b)
+        case '*':
+          return arithmetic(left, right, (a, b) => a * b)
+        case '/':
+          return arithmetic(left, right, (a, b) => (b === 0 ? undefined : a / b))
+        case '%':
+          return arithmetic(left, right, (a, b) => (b === 0 ? undefined : a % b))
+      }
+    }
+  }
+}
+
+/** NUT numbers: `.` decimal, optional sign; anything else (empty, text) is not a number. */
+export function toNumber(v: Value): number | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined
+  if (typeof v !== 'string' || v.length === 0) return undefined
+  const n = Number(v)
+  return Number.isFinite(n) && /^\s*[-+]?(\d+\.?\d*|\.\d+)\s*$/.test(v) ? n : undefined
+}
+
+function hasWord(text: string, word: string): boolean {
+  const wanted = word.toUpperCase()
+  for (const token of text.split(/\s+/)) if (token.toUpperCase() === wanted) return true
+  return false
+}
+
+function equals(l: Value, r: Value): boolean | undefined {
+  if (l === undefined || r === undefined) return undefined
+  if (typeof l === 'number' || typeof r === 'number') {
+    const a = toNumber(l)
+    const b = toNumber(r)
+    return a === undefined || b === undefined ? undefined : a === b
+  }
+  if (typeof l === 'boolean' || typeof r === 'boolean') return l === r
+  return l === r
+}
+
+function ordered(
+  left: Compiled,
+  right: Compiled,
+  test: (a: number, b: number) => boolean,
+): Compiled {
+  return (ctx) => {
+    const a = toNumber(left(ctx))
+    if (a === undefined) return undefined
+    const b = toNumber(right(ctx))
+    return b === undefined ? undefined : test(a, b)
+  }
+}
+
+function arithmetic(
+  left: Compiled,
+  right: Compiled,
+  op: (a: number, b: number) => number | undefined,
+): Compiled {
+  return (ctx) => {
+    const a = toNumber(left(ctx))
+    const b = toNumber(right(ctx))
+    return a === undefined || b === undefined ? undefined : op(a, b)
+  }
+}
+
+/** Variables an expression reads: unqualified names and `device:name` pairs (lower case). */
+export function collectReads(
+  expr: Expr,
+  into: { local: Set<string>; qualified: Set<string>; devices: string[] },
+): void {
+  switch (expr.kind) {
+    case 'var':
+      if (expr.device === undefined) into.local.add(expr.name.toLowerCase())
+      else {
+        into.qualified.add(`${expr.device.toLowerCase()}:${expr.name.toLowerCase()}`)
+        if (!into.devices.includes(expr.device)) into.devices.push(expr.device)
+      }
+      return
+    case 'unary':
+      collectReads(expr.operand, into)
+      return
+    case 'binary':
+      collectReads(expr.left, into)
+      collectReads(expr.right, into)
+      return
+    default:
+      return
+  }
+}

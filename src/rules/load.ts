@@ -1,0 +1,46 @@
+import type { RulesFile } from './ast.ts'
+import { type CheckOptions, checkRules } from './checker.ts'
+import type { Diagnostic } from './diagnostics.ts'
+import { parseRules } from './parser.ts'
+import { SourceFile } from './source.ts'
+import { looksLikeUpssched, parseUpssched } from './upssched.ts'
+
+export interface LoadedRules {
+  source: SourceFile
+  file: RulesFile
+  format: 'rules' | 'upssched'
+  /** Syntax and checker diagnostics, in source order (errors and warnings). */
+  diagnostics: Diagnostic[]
+}
+
+/**
+ * Parses and checks one rules text. A file whose name ends in `upssched.conf`, or whose
+ * first word is CMDSCRIPT, PIPEFN, LOCKFN or AT, is read as upssched.conf.
+ */
+export function loadRulesText(name: string, text: string, options: CheckOptions = {}): LoadedRules {
+  const source = new SourceFile(name, text)
+  if (looksLikeUpssched(name, text)) {
+    const result = parseUpssched(text)
+    const diagnostics = [
+      ...result.diagnostics,
+      ...checkRules(result.file, options).filter((d) => d.code !== 'RULE2015'),
+    ]
+    return {
+      source,
+      file: result.file,
+      format: 'upssched',
+      diagnostics: sortDiagnostics(diagnostics),
+    }
+  }
+  const parsed = parseRules(text)
+  // Meaning is checked even when the syntax is broken, so one run shows everything.
+  const diagnostics = [...parsed.diagnostics, ...checkRules(parsed.file, options)]
+  return { source, file: parsed.file, format: 'rules', diagnostics: sortDiagnostics(diagnostics) }
+}
+
+function sortDiagnostics(list: Diagnostic[]): Diagnostic[] {
+  return list
+    .map((d, i) => ({ d, i }))
+    .sort((a, b) => a.d.span.start - b.d.span.start || a.i - b.i)
+    .map(({ d }) => d)
+}

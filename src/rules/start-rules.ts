@@ -1,0 +1,129 @@
+import { readFile } from 'node:fs/promises'
+import type { Clock } from '../core/clock.ts'
+import { describeError, NutshellError } from '../core/errors.ts'
+import type { Logger } from '../core/log.ts'
+import type { DeviceStore } from '../devices/device-store.ts'
+import type { NotifyOptions } from '../monitor/notify-events.ts'
+import type { ActionSink } from './action-sink.ts'
+import { hasErrors } from './diagnostics.ts'
+import { RulesEngine } from './engine.ts'
+import { type LoadedRules, loadRulesText } from './load.ts'
+import { diagnosticsToJson, renderDiagnostics } from './source.ts'
+
+/**
+ * The rules engine as the broker runs it.
+ *
+ * ```ts
+ * const rules = await startRules({ store, clock, log, sink, files: config.rules?.files ?? [] })
+ * // throws NutshellError NS_RULES_INVALID (message = rendered diagnostics) when a file
+ * // cannot be read or has errors: startup stops there. Warnings go to the log.
+ * const outcome = await rules.reload() // SIGHUP: re-reads the files; on failure the old
+ * //                                      rules keep running and outcome.ok is false
+ * rules.injectEvent('ups1', 'SHUTDOWN')   // events only the monitor knows
+ * rules.stop()
+ * ```
+ * Rules files are native rules or upssched.conf (recognised by name or first word).
+ * Timers and `for` waits in progress are dropped by a reload (the new rules start from
+ * the current device state, as at startup).
+ */
+export interface StartRulesOptions {
+  store: DeviceStore
+  clock: Clock
+  log: Logger
+  sink: ActionSink
+  files: readonly string[]
+  notify?: NotifyOptions
+  /** Set false when the monitor feeds events with injectEvent instead. */
+  deriveEvents?: boolean
+  /** For tests: reads a file (default: fs.readFile as UTF-8). */
+  readText?: (path: string) => Promise<string>
+}
+
+export interface RunningRules {
+  reload(): Promise<{ ok: boolean; report: string }>
+  injectEvent(device: string, event: string): void
+  stop(): void
+  /** The files' diagnostics from the last successful load (warnings). */
+  readonly loaded: readonly LoadedRules[]
+}
+
+export async function startRules(options: StartRulesOptions): Promise<RunningRules> {
+  let loaded = await loadFiles(options)
+  let engine = createEngine(options, loaded)
+  engine.start()
+  logWarnings(options.log, loaded)
+  return {
+    get loaded() {
+      return loaded
+    },
+    async reload() {
+      let next: LoadedRules[]
+      try {
+        next = await loadFiles(options)
+      } catch (error) {
+        const report = describeError(error)
+        options.log.error(
+          { code: 'RULE3002', report },
+          'rules reload failed; the old rules keep running',
+        )
+        return { ok: false, report }
+      }
+      engine.stop()
+      engine = createEngine(options, next)
+      engine.start()
+      loaded = next
+      logWarnings(options.log, loaded)
+      options.log.info({ files: options.files }, 'rules reloaded')
+      return { ok: true, report: '' }
+    },
+    injectEvent(device, event) {
+      engine.injectEvent(device, event)
+    },
+    stop() {
+      engine.stop()
+    },
+  }
+}
+
+function createEngine(options: StartRulesOptions, loaded: LoadedRules[]): RulesEngine {
+  const engineOptions = {
+    store: options.store,
+    clock: options.clock,
+    log: options.log,
+    sink: options.sink,
+    ...(options.notify === undefined ? {} : { notify: options.notify }),
+    ...(options.deriveEvents === undefined ? {} : { deriveEvents: options.deriveEvents }),
+  }
+  return new RulesEngine(loaded, engineOptions)
+}
+
+/** Reads and checks every file; throws NS_RULES_INVALID with every file's report. */
+async function loadFiles(options: StartRulesOptions): Promise<LoadedRules[]> {
+  const read = options.readText ?? ((path: string) => readFile(path, 'utf8'))
+  const devices = new Map(
+    options.store.list().map((d) => [d.name, d.listVariables().map((v) => v.name)]),
+  )
+  const results: LoadedRules[] = []
+  const reports: string[] = []
+  for (const path of options.files) {
+    let text: string
+    try {
+      text = await read(path)
+    } catch (error) {
+      reports.push(`${path}: cannot read the rules file: ${describeError(error)}`)
+      continue
+    }
+    const result = loadRulesText(path, text, devices.size > 0 ? { devices } : {})
+    if (hasErrors(result.diagnostics))
+      reports.push(renderDiagnostics(result.source, result.diagnostics))
+    results.push(result)
+  }
+  if (reports.length > 0) throw new NutshellError('NS_RULES_INVALID', reports.join('\n'))
+  return results
+}
+
+function logWarnings(log: Logger, loaded: readonly LoadedRules[]): void {
+  for (const file of loaded)
+    for (const warning of diagnosticsToJson(file.source, file.diagnostics))
+      log.warn({ diagnostic: warning }, 'rules warning')
+}
