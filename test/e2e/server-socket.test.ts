@@ -133,7 +133,7 @@ describe('NUT server over sockets', () => {
       fc.asyncProperty(line, async (text) => {
         const clean = text.replaceAll('\n', ' ')
         if (client.closed) client = await LineClient.connect(running.port)
-        client.socket.write(Buffer.concat([Buffer.from(clean, 'latin1'), Buffer.from('\n')]))
+        client.socket.write(`${clean}\n`, 'latin1')
         try {
           const reply = await client.readReply(2_000)
           assert.match(reply.split('\n')[0] ?? '', wellFormed, JSON.stringify(clean))
