@@ -80,6 +80,7 @@ export class StateSocketLink implements DeviceController {
   private watcher: FSWatcher | undefined
   private lastPing = 0
   private needResync = false
+  private resyncStartedAt = 0
   private seen: DumpSeen | undefined
   private window = { start: 0, lines: 0, unknown: 0, flagged: false }
   private lastDetail: string | undefined
@@ -308,18 +309,32 @@ export class StateSocketLink implements DeviceController {
       this.lastPing = now
       this.send({ type: 'PING' })
     }
-    if (this.needResync && now >= this.facts.distrustedUntil && !this.facts.resyncing) {
-      this.needResync = false
-      this.facts.resyncing = true
-      this.seen = { variables: new Set(), commands: new Set() }
-      this.send({ type: 'DUMPALL' })
-    }
     this.evaluate()
+  }
+
+  private maybeResync(now: number): void {
+    if (!this.facts.connected || now < this.facts.distrustedUntil) return
+    // A resync whose dump never completed (lost in a flood) is started over.
+    const overdue = this.facts.resyncing && now - this.resyncStartedAt > this.maxAgeMs
+    if ((this.needResync && !this.facts.resyncing) || overdue) this.startResync(now)
+  }
+
+  private startResync(now: number): void {
+    this.needResync = false
+    this.facts.resyncing = true
+    this.resyncStartedAt = now
+    this.seen = { variables: new Set(), commands: new Set() }
+    // The flood budget starts afresh so the dump we ask for is not dropped with the flood.
+    this.window = { start: now, lines: 0, unknown: 0, flagged: false }
+    this.send({ type: 'DUMPALL' })
   }
 
   private evaluate(detail?: string): void {
     const now = this.clock.now()
-    const verdict = judge(this.facts, now, this.maxAgeMs)
+    this.maybeResync(now)
+    // Data that needs a resync is not trusted until the resync dump has landed.
+    const facts = { ...this.facts, resyncing: this.facts.resyncing || this.needResync }
+    const verdict = judge(facts, now, this.maxAgeMs)
     // The outage log itself keeps to one line when data goes and one when it is back.
     if (verdict.state !== this.device.commState || verdict.state !== 'ok') {
       this.device.setCommState(verdict.state)
