@@ -1,10 +1,9 @@
+import { isNutServerError } from '../client/errors.ts'
+import { NutClient } from '../client/nut-client.ts'
 import type { MonitoredUps } from '../config/types.ts'
 import type { Clock } from '../core/clock.ts'
 import { describeError, NutshellError } from '../core/errors.ts'
 import type { Logger } from '../core/log.ts'
-import { encodeArgument } from '../protocol/encode.ts'
-import { tokenizeLine } from '../protocol/tokenizer.ts'
-import { LineConnection } from './line-connection.ts'
 import type { Observation, UpsLink } from './ups-link.ts'
 
 /**
@@ -29,8 +28,8 @@ export interface RemoteLinkOptions {
 
 export class RemoteLink implements UpsLink {
   private currentMode: 'poll' | 'push' = 'poll'
-  private connection: LineConnection | undefined
-  private opening: Promise<LineConnection> | undefined
+  private connection: NutClient | undefined
+  private opening: Promise<NutClient> | undefined
   private pushed: Observation | undefined
   private listener: (() => void) | undefined
   private closed = false
@@ -50,14 +49,11 @@ export class RemoteLink implements UpsLink {
       this.pushed = undefined
       return pushed
     }
-    const ups = this.options.monitor.ups
     try {
-      const connection = await this.open()
-      const line = await connection.request(`GET VAR ${encodeArgument(ups)} ups.status`)
-      const words = tokenizeLine(line).words
-      if (words[0] === 'VAR' && words.length >= 4) return { ok: true, status: words[3] ?? '' }
-      return { ok: false, reason: line }
+      const client = await this.open()
+      return { ok: true, status: await client.getVar(this.options.monitor.ups, 'ups.status') }
     } catch (error) {
+      // ERR DATA-STALE and the like keep the connection; a broken one is opened again.
       return { ok: false, reason: describeError(error) }
     }
   }
@@ -70,20 +66,14 @@ export class RemoteLink implements UpsLink {
   }
 
   async setFsd(): Promise<void> {
-    const connection = await this.open()
-    const reply = await connection.request(`FSD ${encodeArgument(this.options.monitor.ups)}`)
-    if (!reply.startsWith('OK')) throw new NutshellError('NS_SERVER_ERROR', `FSD: ${reply}`)
+    await (await this.open()).fsd(this.options.monitor.ups)
   }
 
   async otherLogins(): Promise<number> {
     try {
-      const connection = await this.open()
-      const ups = encodeArgument(this.options.monitor.ups)
-      const words = tokenizeLine(await connection.request(`GET NUMLOGINS ${ups}`)).words
-      if (words[0] !== 'NUMLOGINS') return 0
-      const count = Number.parseInt(words[2] ?? '', 10)
+      const count = await (await this.open()).getNumLogins(this.options.monitor.ups)
       // The server counts this monitor's own LOGIN too.
-      return Number.isFinite(count) ? Math.max(0, count - 1) : 0
+      return Math.max(0, count - 1)
     } catch {
       return 0
     }
@@ -92,12 +82,13 @@ export class RemoteLink implements UpsLink {
   /** Drops the connection without LOGOUT, as upsmon's exiting child does. */
   close(): Promise<void> {
     this.closed = true
-    this.connection?.close()
+    // Not close(): that sends LOGOUT, and upsmon's exiting child never does.
+    this.connection?.destroy()
     this.connection = undefined
     return Promise.resolve()
   }
 
-  private open(): Promise<LineConnection> {
+  private open(): Promise<NutClient> {
     if (this.closed) return Promise.reject(new NutshellError('NS_CLIENT_CLOSED', 'link closed'))
     if (this.connection !== undefined && !this.connection.closed) {
       return Promise.resolve(this.connection)
@@ -108,42 +99,37 @@ export class RemoteLink implements UpsLink {
     return this.opening
   }
 
-  private async login(): Promise<LineConnection> {
+  private async login(): Promise<NutClient> {
     const { monitor, clock, log } = this.options
-    const connection = await LineConnection.open({
+    const client = await NutClient.connect({
       host: monitor.host,
       port: monitor.port,
-      clock,
+      // upsmon tries STARTTLS first and goes on in plain text when refused.
+      tls: this.options.startTls === false ? 'off' : 'try',
       timeoutMs: this.options.timeoutMs ?? 10_000,
-      onPush: (words) => this.onPush(words),
-      onClose: () => {
-        this.currentMode = 'poll'
-      },
+      connectTimeoutMs: this.options.timeoutMs ?? 10_000,
+      clock,
+    })
+    client.setPushFilter({
+      matches: (line) => line.words[0] === 'PUSH',
+      deliver: (line) => this.onPush(line.words),
+    })
+    client.onClose(() => {
+      this.currentMode = 'poll'
     })
     try {
-      if (this.options.startTls !== false) {
-        const tls = await connection.request('STARTTLS')
-        if (tls.startsWith('OK')) await connection.startTls()
-      }
-      const ups = encodeArgument(monitor.ups)
-      await expectOk(connection, `USERNAME ${encodeArgument(monitor.user)}`)
-      await expectOk(connection, `PASSWORD ${encodeArgument(monitor.password)}`)
-      await expectOk(connection, `LOGIN ${ups}`)
-      if (monitor.role === 'primary') {
-        const reply = await connection.request(`PRIMARY ${ups}`)
-        if (!reply.startsWith('OK')) await expectOk(connection, `MASTER ${ups}`)
-      }
-      if (this.options.push !== false) {
-        const watch = await connection.request(`WATCH ${ups}`)
-        this.currentMode = watch.startsWith('OK') ? 'push' : 'poll'
-      }
+      await client.username(monitor.user)
+      await client.password(monitor.password)
+      await client.login(monitor.ups)
+      if (monitor.role === 'primary') await client.primary(monitor.ups)
+      if (this.options.push !== false) this.currentMode = await watch(client, monitor.ups)
     } catch (error) {
-      connection.close()
+      client.destroy()
       throw error
     }
     log.info({ ups: monitor.system, mode: this.currentMode }, 'logged in to the UPS')
-    this.connection = connection
-    return connection
+    this.connection = client
+    return client
   }
 
   private onPush(words: string[]): void {
@@ -159,9 +145,13 @@ export class RemoteLink implements UpsLink {
   }
 }
 
-async function expectOk(connection: LineConnection, line: string): Promise<void> {
-  const reply = await connection.request(line)
-  if (!reply.startsWith('OK')) {
-    throw new NutshellError('NS_SERVER_ERROR', `${line.split(' ')[0]}: ${reply}`)
+/** Asks for pushed changes; real upsd answers ERR UNKNOWN-COMMAND: then poll. */
+async function watch(client: NutClient, ups: string): Promise<'push' | 'poll'> {
+  try {
+    await client.request(['WATCH', ups])
+    return 'push'
+  } catch (error) {
+    if (isNutServerError(error)) return 'poll'
+    throw error
   }
 }
