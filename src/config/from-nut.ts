@@ -139,6 +139,8 @@ export function usersFromUpsdUsers(users: readonly UpsdUser[]): UserConfig[] {
 
 export function monitorFromUpsmonConf(conf: UpsmonConf): MonitorConfig {
   const ms = (s: number): number => s * 1000
+  // Negative means "never" for these; keep one spelling of it.
+  const msOrNever = (s: number): number => (s < 0 ? -1 : s * 1000)
   const monitor: MonitorConfig = {
     monitors: conf.monitors.map((m) => ({
       system: m.system,
@@ -160,10 +162,11 @@ export function monitorFromUpsmonConf(conf: UpsmonConf): MonitorConfig {
     finalDelayMs: ms(conf.finalDelay),
     rbWarnTimeMs: ms(conf.rbWarnTime),
     noCommWarnTimeMs: ms(conf.noCommWarnTime),
-    offDurationMs: ms(conf.offDuration),
-    overDurationMs: ms(conf.overDuration),
+    offDurationMs: msOrNever(conf.offDuration),
+    overDurationMs: msOrNever(conf.overDuration),
     obLbDurationMs: ms(conf.obLbDuration),
-    shutdownExit: typeof conf.shutdownExit === 'number' ? ms(conf.shutdownExit) : conf.shutdownExit,
+    shutdownExit:
+      typeof conf.shutdownExit === 'number' ? msOrNever(conf.shutdownExit) : conf.shutdownExit,
     defaultPolicy: true,
     alarmCritical: conf.alarmCritical,
     pollFailLogThrottleMax: conf.pollFailLogThrottleMax,

@@ -1,5 +1,94 @@
-// Placeholder until this command is built; the owner of the command replaces this file.
-export async function run(_args: string[]): Promise<number> {
-  process.stderr.write('nutshell config: not built yet\n')
-  return 1
+/**
+ * `nutshell config check FILE|DIR [--json]`: checks a native YAML config, a NUT config
+ * directory, or one NUT file (ups.conf, upsd.conf, upsd.users, upsmon.conf, upssched.conf)
+ * without starting anything. Exit 1 when there is an error, 0 otherwise (warnings shown).
+ *
+ * `nutshell config show FILE|DIR`: prints the configuration as nutshell reads it (JSON,
+ * passwords hidden), defaults filled in.
+ */
+import { parseArgs } from 'node:util'
+import { checkConfig } from '../../config/load.ts'
+import type { BrokerConfig } from '../../config/types.ts'
+import { formatDiagnostic, sortDiagnostics } from '../../protocol/nut-config/index.ts'
+
+const usage = `usage: nutshell config check [--json] FILE|DIR
+       nutshell config show FILE|DIR
+
+  check   report every mistake as file:line:col: severity code: message, with advice;
+          exit 1 on errors, 0 otherwise
+  show    print the configuration as nutshell reads it (JSON, passwords hidden)
+
+  FILE    a native YAML config, or one NUT file (ups.conf, upsd.conf, upsd.users,
+          upsmon.conf, upssched.conf)
+  DIR     a NUT config directory (as NUT_CONFPATH)
+  --json  machine-readable output: { ok, kind, errors, warnings, diagnostics }
+`
+
+function hidePasswords(config: BrokerConfig): unknown {
+  return JSON.parse(
+    JSON.stringify(config, (key, value: unknown) =>
+      key === 'password' && typeof value === 'string' ? '********' : value,
+    ),
+  )
+}
+
+export async function run(args: string[]): Promise<number> {
+  let parsed: ReturnType<typeof parse>
+  try {
+    parsed = parse(args)
+  } catch (error) {
+    process.stderr.write(`nutshell config: ${(error as Error).message}\n\n${usage}`)
+    return 2
+  }
+  const { values, positionals } = parsed
+  if (values.help === true) {
+    process.stdout.write(usage)
+    return 0
+  }
+  const [sub, target, ...extra] = positionals
+  if ((sub !== 'check' && sub !== 'show') || target === undefined || extra.length > 0) {
+    process.stderr.write(usage)
+    return 2
+  }
+  const result = await checkConfig(target)
+  const diagnostics = sortDiagnostics(result.diagnostics)
+  const errors = diagnostics.filter((d) => d.severity === 'error').length
+  const warnings = diagnostics.length - errors
+  if (values.json === true) {
+    const out: Record<string, unknown> = {
+      ok: errors === 0,
+      kind: result.kind,
+      errors,
+      warnings,
+      diagnostics,
+    }
+    if (sub === 'show' && result.config !== undefined) out['config'] = hidePasswords(result.config)
+    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`)
+    return errors > 0 ? 1 : 0
+  }
+  for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`)
+  if (sub === 'show') {
+    if (result.config !== undefined) {
+      process.stdout.write(`${JSON.stringify(hidePasswords(result.config), null, 2)}\n`)
+    } else if (errors === 0) {
+      process.stderr.write(
+        `${target}: a single NUT file has no full configuration to show; use its directory\n`,
+      )
+    }
+  } else {
+    const summary =
+      errors === 0 && warnings === 0
+        ? `${target}: ok`
+        : `${target}: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`
+    process.stdout.write(`${summary}\n`)
+  }
+  return errors > 0 ? 1 : 0
+}
+
+function parse(args: string[]) {
+  return parseArgs({
+    args,
+    allowPositionals: true,
+    options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  })
 }

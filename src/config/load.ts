@@ -1,0 +1,102 @@
+/**
+ * One entry point for every configuration source: a native YAML file, a NUT config
+ * directory, or (for checking) a single NUT file. Never throws.
+ */
+import { readFile, stat } from 'node:fs/promises'
+import { basename } from 'node:path'
+import {
+  type ConfigDiagnostic,
+  parseUpsConf,
+  parseUpsdConf,
+  parseUpsdUsers,
+  parseUpsmonConf,
+  parseUpsschedConf,
+} from '../protocol/nut-config/index.ts'
+import type { LoadResult } from './from-nut.ts'
+import { loadNutConfigDir } from './nut-dir.ts'
+import type { BrokerConfig } from './types.ts'
+import { loadYamlConfig } from './yaml-load.ts'
+
+export type { LoadResult }
+
+const singleFileReaders: Record<
+  string,
+  (text: string, file: string) => { diagnostics: ConfigDiagnostic[] }
+> = {
+  'ups.conf': parseUpsConf,
+  'upsd.conf': parseUpsdConf,
+  'upsd.users': parseUpsdUsers,
+  'upsmon.conf': parseUpsmonConf,
+  'upssched.conf': parseUpsschedConf,
+}
+
+/** Loads a YAML file or a NUT config directory into a BrokerConfig. */
+export async function loadConfig(
+  path: string,
+  options: { env?: NodeJS.ProcessEnv } = {},
+): Promise<LoadResult<BrokerConfig>> {
+  let isDir = false
+  try {
+    isDir = (await stat(path)).isDirectory()
+  } catch {
+    // A missing path is reported by the YAML reader.
+  }
+  return isDir ? loadNutConfigDir(path, options) : loadYamlConfig(path, options)
+}
+
+export interface CheckResult {
+  kind: 'yaml' | 'nut-dir' | 'nut-file'
+  diagnostics: ConfigDiagnostic[]
+  config?: BrokerConfig
+}
+
+/**
+ * What `nutshell config check` checks: a directory is a NUT config directory, a file named
+ * like one of NUT's files is read by that file's reader alone, anything else is YAML.
+ */
+export async function checkConfig(
+  path: string,
+  options: { env?: NodeJS.ProcessEnv } = {},
+): Promise<CheckResult> {
+  let isDir = false
+  try {
+    isDir = (await stat(path)).isDirectory()
+  } catch {
+    // handled below as a missing file
+  }
+  if (isDir) {
+    const r = await loadNutConfigDir(path, options)
+    return r.ok
+      ? { kind: 'nut-dir', diagnostics: r.diagnostics, config: r.value }
+      : { kind: 'nut-dir', diagnostics: r.diagnostics }
+  }
+  const name = basename(path)
+  const reader = Object.hasOwn(singleFileReaders, name) ? singleFileReaders[name] : undefined
+  if (reader !== undefined) {
+    try {
+      return {
+        kind: 'nut-file',
+        diagnostics: reader(await readFile(path, 'utf8'), path).diagnostics,
+      }
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      return {
+        kind: 'nut-file',
+        diagnostics: [
+          {
+            severity: 'error',
+            code: code === 'ENOENT' ? 'file-missing' : 'file-unreadable',
+            file: path,
+            line: 0,
+            column: 0,
+            message: `cannot read the file (${code ?? String(error)})`,
+          },
+        ],
+      }
+    }
+  }
+  const r = await loadYamlConfig(path, options)
+  return r.ok
+    ? { kind: 'yaml', diagnostics: r.diagnostics, config: r.value }
+    : { kind: 'yaml', diagnostics: r.diagnostics }
+}
