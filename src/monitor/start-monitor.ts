@@ -42,7 +42,9 @@ export interface StartMonitorOptions {
   wall?: NotifierOptions['wall']
   /** Ask remote nutshell servers for pushed changes (default true). */
   push?: boolean
-  /** Called when SHUTDOWNCMD is about to run (benchmarks). */
+  /** Limits of the NOTIFYCMD runner (defaults: 4 at once, 30 s each). */
+  notifyLimits?: { maxConcurrent?: number; timeoutMs?: number }
+  /** Called when a command (NOTIFYCMD, SHUTDOWNCMD, ...) has been started (benchmarks). */
   onCommandStart?: (label: string) => void
 }
 
@@ -70,7 +72,7 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Runnin
   const { config, log } = options
   const clock = options.clock ?? systemClock
   const onStart = (request: { label?: string }) => options.onCommandStart?.(request.label ?? '')
-  const notifyRunner = new CommandRunner({ clock, log, onStart })
+  const notifyRunner = new CommandRunner({ clock, log, onStart, ...options.notifyLimits })
   // SHUTDOWNCMD never waits behind notifications.
   const shutdownRunner = new CommandRunner({ clock, log, maxConcurrent: 1, onStart })
   const notifier = new Notifier({
