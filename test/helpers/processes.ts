@@ -27,6 +27,8 @@ export async function run(
   child.stderr.setEncoding('utf8').on('data', (d: string) => {
     stderr += d
   })
+  // A child that exits before reading its input must not crash the test with EPIPE.
+  child.stdin.on('error', () => {})
   child.stdin.end(options.input ?? '')
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20_000)
   const [code, signal] = (await once(child, 'close')) as [number | null, NodeJS.Signals | null]
