@@ -1,0 +1,43 @@
+import { open, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { setTimeout as delay } from 'node:timers/promises'
+
+/**
+ * Debian's upsmon 2.8.0 writes its PID file at a fixed path (/run/nut/upsmon.pid, whatever
+ * NUT_ALTPIDPATH says), so two test files must never run real upsmon at once. Tests take
+ * this lock (a file created exclusively, holding the owner's PID) around each upsmon run.
+ */
+const lockPath = join(tmpdir(), 'nutshell-real-upsmon.lock')
+
+export async function withUpsmonLock<T>(body: () => Promise<T>, timeoutMs = 120_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    try {
+      const handle = await open(lockPath, 'wx')
+      await handle.writeFile(String(process.pid))
+      await handle.close()
+      break
+    } catch {
+      if (await ownerGone()) await rm(lockPath, { force: true })
+      else if (Date.now() > deadline) throw new Error('timed out waiting for the upsmon lock')
+      else await delay(100)
+    }
+  }
+  try {
+    return await body()
+  } finally {
+    await rm(lockPath, { force: true })
+  }
+}
+
+async function ownerGone(): Promise<boolean> {
+  try {
+    const pid = Number.parseInt(await readFile(lockPath, 'utf8'), 10)
+    if (!Number.isSafeInteger(pid) || pid <= 0) return false
+    process.kill(pid, 0)
+    return false
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH'
+  }
+}
