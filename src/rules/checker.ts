@@ -71,7 +71,11 @@ class Checker {
     const startedNames = new Set(this.started.map((t) => t.name))
     const handledNames = new Set(this.handled.map((t) => t.name))
     for (const t of this.started)
-      if (!handledNames.has(t.name) && this.started.find((s) => s.name === t.name) === t)
+      if (
+        t.name !== '' &&
+        !handledNames.has(t.name) &&
+        this.started.find((s) => s.name === t.name) === t
+      )
         this.warn(
           'RULE2005',
           t.span,
@@ -79,7 +83,7 @@ class Checker {
           'Add: on timer NAME { ... }, or remove the timer.',
         )
     for (const t of [...this.handled, ...this.cancelled])
-      if (!startedNames.has(t.name))
+      if (t.name !== '' && !startedNames.has(t.name))
         this.warn(
           'RULE2006',
           t.span,
@@ -109,12 +113,16 @@ class Checker {
       case 'when':
         this.condition(rule.cond)
         this.hold(rule.hold)
-        this.block(rule.body, rule.span, true)
+        this.block(rule.body, keyword(rule.span, 4), true)
         if (rule.otherwise !== undefined) {
           if (rule.otherwise.cond !== undefined) this.condition(rule.otherwise.cond)
           this.hold(rule.otherwise.hold)
           // An empty `else when` block is the way to say "re-arm only when ...": no warning.
-          this.block(rule.otherwise.body, rule.otherwise.span, rule.otherwise.cond === undefined)
+          this.block(
+            rule.otherwise.body,
+            keyword(rule.otherwise.span, 4),
+            rule.otherwise.cond === undefined,
+          )
         }
         return
       case 'on':
@@ -130,7 +138,7 @@ class Checker {
             )
           }
         }
-        this.block(rule.body, rule.span, true)
+        this.block(rule.body, keyword(rule.span, 2), true)
         return
       case 'timer':
         if (this.handled.some((h) => h.name === rule.name.text && device === undefined))
@@ -140,7 +148,7 @@ class Checker {
             `A second 'on timer ${rule.name.text}' rule: both will run.`,
           )
         this.handled.push({ name: rule.name.text, span: rule.name.span })
-        this.block(rule.body, rule.span, true)
+        this.block(rule.body, keyword(rule.span, 8), true)
         return
       case 'device':
         this.device(rule.name.text, rule.name.span)
@@ -166,6 +174,7 @@ class Checker {
   }
 
   private hold(hold: { seconds: number; span: Span } | undefined): void {
+    // NaN: the lexer already reported a bad duration.
     if (hold !== undefined && hold.seconds <= 0 && hold.span.end > hold.span.start)
       this.error(
         'RULE2011',
@@ -513,6 +522,11 @@ function readsVariable(expr: Expr): boolean {
     default:
       return false
   }
+}
+
+/** The span of a rule's first words, so a warning about the whole rule underlines its keyword. */
+function keyword(span: Span, length: number): Span {
+  return { start: span.start, end: Math.min(span.end, span.start + length) }
 }
 
 function timerUse(word: Word): TimerUse {

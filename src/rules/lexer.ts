@@ -111,6 +111,30 @@ export function lex(text: string): { tokens: Token[]; diagnostics: Diagnostic[] 
       })
       continue
     }
+    if (ch === "'") {
+      // A common slip: single quotes. Read it as a string so the rest still parses.
+      const close = text.indexOf("'", pos + 1)
+      const newlineAt = text.indexOf('\n', pos + 1)
+      const end =
+        close >= 0 && (newlineAt < 0 || close < newlineAt)
+          ? close + 1
+          : newlineAt < 0
+            ? text.length
+            : newlineAt
+      pos = end
+      diagnostics.push(
+        diagnostic(
+          'RULE1001',
+          { start, end },
+          'Strings are written in double quotes, not single quotes.',
+          {
+            advice: `Write "${text.slice(start + 1, close >= 0 && close < end ? close : end)}".`,
+          },
+        ),
+      )
+      push('string', start, text.slice(start + 1, close >= 0 && close < end ? close : end))
+      continue
+    }
     if (ch === '"') {
       pos = scanString(text, start, diagnostics, (end, value) => {
         pos = end
@@ -131,15 +155,16 @@ export function lex(text: string): { tokens: Token[]; diagnostics: Diagnostic[] 
     }
     // One unknown token for a run of characters we cannot use, so one typo is one error.
     pos++
-    while (pos < text.length && !/[\sA-Za-z0-9_"#(){}[\],:;<>=+\-*/%!&|]/.test(text[pos] as string))
+    while (
+      pos < text.length &&
+      !/[\sA-Za-z0-9_"'#(){}[\],:;<>=+\-*/%!&|]/.test(text[pos] as string)
+    )
       pos++
     const bad = text.slice(start, pos)
     diagnostics.push(
       diagnostic('RULE1001', { start, end: pos }, `Unexpected character '${bad}'.`, {
         advice:
-          ch === "'"
-            ? 'Strings are written in double quotes: "like this".'
-            : 'Rules use names, numbers, "strings", durations and the operators < <= > >= == != + - * / %.',
+          'Rules use names, numbers, "strings", durations and the operators < <= > >= == != + - * / %.',
       }),
     )
     push('unknown', start, bad)
@@ -197,7 +222,7 @@ function scanNumber(
     }
     amount = Number(text.slice(partStart, pos))
   }
-  done(pos, 'duration', bad ? 0 : seconds)
+  done(pos, 'duration', bad ? Number.NaN : seconds)
 }
 
 function scanString(

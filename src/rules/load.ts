@@ -34,7 +34,11 @@ export function loadRulesText(name: string, text: string, options: CheckOptions 
   }
   const parsed = parseRules(text)
   // Meaning is checked even when the syntax is broken, so one run shows everything.
-  const diagnostics = [...parsed.diagnostics, ...checkRules(parsed.file, options)]
+  // An empty block after a syntax error is the parser's recovery, not the author's intent.
+  const checked = checkRules(parsed.file, options).filter(
+    (d) => parsed.diagnostics.length === 0 || d.code !== 'RULE2015',
+  )
+  const diagnostics = [...parsed.diagnostics, ...checked]
   return { source, file: parsed.file, format: 'rules', diagnostics: sortDiagnostics(diagnostics) }
 }
 

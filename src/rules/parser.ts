@@ -70,6 +70,8 @@ export function parseRules(text: string): ParseResult {
 
 class Parser {
   private index = 0
+  /** Expressions written in parentheses: `(a < b) == c` is not a chain. */
+  private readonly parenthesized = new WeakSet<Expr>()
   private readonly tokens: Token[]
   private readonly diagnostics: Diagnostic[]
 
@@ -329,9 +331,19 @@ class Parser {
     }
     if (colon.kind === ':' && colon.start === first.end) {
       this.next()
-      this.error('RULE1013', spanOf(this.peek()), `A name is expected after '${first.text}:'.`, {
-        advice: 'Write DEVICE:NAME with no spaces, as in ups1:battery.charge.',
-      })
+      this.error(
+        'RULE1013',
+        spanOf(this.peek()),
+        `Write '${first.text}:' and the name with no space between.`,
+        {
+          advice: 'Write DEVICE:NAME with no spaces, as in ups1:battery.charge.',
+        },
+      )
+      const name = this.peek()
+      if (name.kind === 'name' && !reserved.has(name.text)) {
+        this.next()
+        return { device: first.text, name: name.text, span: { start: first.start, end: name.end } }
+      }
     }
     return { device: undefined, name: first.text, span: spanOf(first) }
   }
@@ -410,7 +422,7 @@ class Parser {
         if (words.length === 0 || words.length > 3) {
           this.error(
             'RULE1013',
-            words.length === 0 ? spanOf(this.peek()) : (words[3] as Word).span,
+            words.length === 0 ? spanOf(token) : (words[3] as Word).span,
             words.length === 0
               ? 'An instant command name is expected.'
               : 'Too many words for instcmd.',
@@ -428,7 +440,7 @@ class Parser {
           return { kind: 'instcmd', device: undefined, command: a, param: b, span: span() }
         return {
           kind: 'instcmd',
-          device: c === undefined ? a : a,
+          device: a,
           command: b,
           param: c,
           span: span(),
@@ -574,7 +586,7 @@ class Parser {
 
   private parseWord(what: string): Word | undefined {
     const token = this.peek()
-    if ((token.kind === 'name' || token.kind === 'string') && !reserved.has(token.text)) {
+    if ((token.kind === 'name' && !reserved.has(token.text)) || token.kind === 'string') {
       this.next()
       return { text: token.text, quoted: token.kind === 'string', span: spanOf(token) }
     }
@@ -636,19 +648,30 @@ class Parser {
       const precedence = binaryPrecedence[op] ?? 0
       if (precedence <= minPrecedence) return left
       this.next()
-      if (precedence === comparisonPrecedence && left.kind === 'binary' && isComparison(left.op)) {
+      const right = op === 'has' ? this.parseFlag() : this.parseExpression(precedence)
+      const span = { start: left.span.start, end: right.span.end }
+      if (
+        precedence === comparisonPrecedence &&
+        left.kind === 'binary' &&
+        isComparison(left.op) &&
+        !this.parenthesized.has(left)
+      ) {
         this.error('RULE1010', spanOf(token), `Comparisons cannot be chained ('${token.text}').`, {
           advice: 'Join them with and: battery.charge > 20 and battery.charge < 80',
         })
+        // Recover as `a < b and b < c`, which is what was almost certainly meant.
+        const middle = left.right
+        const second: Expr = {
+          kind: 'binary',
+          op,
+          left: middle,
+          right,
+          span: { start: middle.span.start, end: right.span.end },
+        }
+        left = { kind: 'binary', op: 'and', left, right: second, span }
+        continue
       }
-      const right = op === 'has' ? this.parseFlag() : this.parseExpression(precedence)
-      left = {
-        kind: 'binary',
-        op,
-        left,
-        right,
-        span: { start: left.span.start, end: right.span.end },
-      }
+      left = { kind: 'binary', op, left, right, span }
     }
   }
 
@@ -724,7 +747,8 @@ class Parser {
           this.error('RULE1009', spanOf(this.peek()), `')' expected${found(this.peek())}.`, {
             related: [{ span: spanOf(token), message: "to match this '('" }],
           })
-        return { ...inner, span: inner.span }
+        this.parenthesized.add(inner)
+        return inner
       }
       case '-': {
         this.next()

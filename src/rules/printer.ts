@@ -10,6 +10,8 @@ export function printRules(file: RulesFile): string {
   return file.rules.map((rule) => printRule(rule, '')).join('\n')
 }
 
+const reservedWords = new Set(['and', 'or', 'not', 'has', 'for', 'when', 'else', 'on', 'device'])
+
 const precedence: Record<BinaryOp, number> = {
   or: 1,
   and: 2,
@@ -96,7 +98,11 @@ export function printAction(action: Action, indent = ''): string {
 
 /** A name prints bare when it lexes back as one name, else quoted. */
 function printWord(word: Word): string {
-  return !word.quoted && /^[A-Za-z_][A-Za-z0-9_.-]*$/.test(word.text) ? word.text : quote(word.text)
+  return !word.quoted &&
+    /^[A-Za-z_][A-Za-z0-9_.]*(-[A-Za-z][A-Za-z0-9_.]*)*$/.test(word.text) &&
+    !reservedWords.has(word.text)
+    ? word.text
+    : quote(word.text)
 }
 
 /** Action values keep bare numbers bare, so `instcmd x 30` stays a parameter. */
@@ -130,7 +136,8 @@ export function printExpr(expr: Expr, parent = 0): string {
     case 'binary': {
       const p = precedence[expr.op]
       // Left-associative: the right side needs parentheses at equal precedence.
-      const left = printExpr(expr.left, p - 1)
+      // Comparisons do not chain, so a comparison on the left keeps its parentheses too.
+      const left = printExpr(expr.left, p === 4 ? p : p - 1)
       const right = expr.op === 'has' ? printExpr(expr.right, 0) : printExpr(expr.right, p)
       const text = `${left} ${expr.op} ${right}`
       return p <= parent ? `(${text})` : text

@@ -1,0 +1,267 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import fc from 'fast-check'
+import type { Expr } from './ast.ts'
+import { lex } from './lexer.ts'
+import { parseRules } from './parser.ts'
+import { printExpr, printRules } from './printer.ts'
+
+/** The tree without positions, for comparing a parse with a re-parse. */
+export function stripSpans(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(stripSpans)
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {}
+    for (const [k, v] of Object.entries(value)) if (k !== 'span') out[k] = stripSpans(v)
+    return out
+  }
+  return value
+}
+
+function condition(text: string): Expr {
+  const result = parseRules(`when ${text} { shutdown }`)
+  assert.deepEqual(result.diagnostics, [], `diagnostics for ${text}`)
+  const rule = result.file.rules[0]
+  assert.ok(rule?.kind === 'when')
+  return rule.cond
+}
+
+describe('lexer', () => {
+  it('scans names with dots and dashes, durations, strings and operators', () => {
+    const { tokens, diagnostics } = lex('input.L1-L2.voltage - 3 >= 1h30m "a\\"b" # c')
+    assert.deepEqual(diagnostics, [])
+    assert.deepEqual(
+      tokens.map((t) => [t.kind, t.text, t.value]),
+      [
+        ['name', 'input.L1-L2.voltage', 0],
+        ['-', '-', 0],
+        ['number', '3', 3],
+        ['>=', '>=', 0],
+        ['duration', '1h30m', 5400],
+        ['string', 'a"b', 0],
+        ['eof', '', 0],
+      ],
+    )
+  })
+
+  it('reports a bad unit and an unterminated string and goes on', () => {
+    const { tokens, diagnostics } = lex('5x "abc\nok')
+    assert.deepEqual(
+      diagnostics.map((d) => d.code),
+      ['RULE1004', 'RULE1002'],
+    )
+    assert.equal(tokens.at(-2)?.text, 'ok')
+  })
+})
+
+describe('parser', () => {
+  it('follows precedence: or < and < not < comparison < + < *', () => {
+    assert.equal(
+      printExpr(condition('a > 1 or b > 2 and not c has OB')),
+      'a > 1 or b > 2 and not c has OB',
+    )
+    const e = condition('x + 2 * 3 > 7 and y')
+    assert.ok(e.kind === 'binary' && e.op === 'and')
+    assert.ok(e.left.kind === 'binary' && e.left.op === '>')
+    assert.ok(e.left.left.kind === 'binary' && e.left.left.op === '+')
+    assert.equal(printExpr(condition('(a + b) * c > 1')), '(a + b) * c > 1')
+    assert.equal(printExpr(condition('a - (b - c) > 1')), 'a - (b - c) > 1')
+    assert.equal(printExpr(condition('not (a > 1 or b > 1)')), 'not (a > 1 or b > 1)')
+  })
+
+  it('reads qualified names and durations', () => {
+    const e = condition('ups1:battery.runtime < 5m')
+    assert.ok(e.kind === 'binary' && e.left.kind === 'var' && e.right.kind === 'duration')
+    assert.equal(e.left.device, 'ups1')
+    assert.equal(e.right.seconds, 300)
+  })
+
+  it('parses every rule and action form', () => {
+    const text = `when ups.status has OB for 2m {
+  notify "a"
+  log "b"
+  exec ["/bin/x", "y"] timeout 10s
+  webhook "https://example.net/h"
+  instcmd beeper.disable
+  instcmd ups2 load.off
+  instcmd ups2 load.off.delay 30
+  set battery.charge.low 30
+  set ups2 ups.delay.shutdown "120"
+  fsd
+  fsd ups2
+  shutdown
+  hibernate
+  start timer t 5m
+  cancel timer t else {
+    log "none"
+  }
+} else when battery.charge > 30 for 1m { }
+
+on ONBATT, ups2:LOWBATT {
+  start timer t 1h30m
+}
+
+on timer t {
+  shutdown
+}
+
+device "ups2" {
+  when comm == "lost" {
+    log "x"
+  }
+}
+`
+    const result = parseRules(text)
+    assert.deepEqual(result.diagnostics, [])
+    assert.equal(printRules(result.file), text)
+  })
+
+  it('reports several errors in one pass and keeps going', () => {
+    const result = parseRules(`wen x { }
+when (a > 1 { shutdown }
+on ONBATT { notfy "x" }
+when b > 2 { shutdown }`)
+    assert.deepEqual(
+      result.diagnostics.map((d) => d.code),
+      ['RULE1007', 'RULE1009', 'RULE1008'],
+    )
+    assert.equal(result.file.rules.length, 3)
+  })
+})
+
+// ---- properties --------------------------------------------------------------------
+
+const names = fc.constantFrom(
+  'battery.charge',
+  'ups.status',
+  'ups1:ups.load',
+  'comm',
+  'input.L1-L2.voltage',
+  'x',
+)
+const leaf: fc.Arbitrary<string> = fc.oneof(
+  names,
+  fc.nat(1000).map(String),
+  fc.constantFrom('30s', '5m', '1h30m', '"text"', '"a \\"q\\""', '2.5'),
+)
+const { expr } = fc.letrec<{ expr: string }>((tie) => ({
+  expr: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    leaf,
+    fc
+      .tuple(
+        tie('expr'),
+        fc.constantFrom('+', '-', '*', '/', '%', '<', '>=', '==', '!=', 'and', 'or'),
+        tie('expr'),
+      )
+      .map(([a, op, b]) => `${a} ${op} ${b}`),
+    tie('expr').map((e) => `(${e})`),
+    tie('expr').map((e) => `not ${e}`),
+    tie('expr').map((e) => `-${e}`),
+    names.map((n) => `${n} has OB`),
+  ),
+}))
+const action = fc.constantFrom(
+  'notify "n {ups}"',
+  'shutdown',
+  'exec ["/bin/a", "b"]',
+  'instcmd u load.off',
+  'set x 1',
+  'start timer t 5m',
+  'cancel timer t',
+  'fsd',
+)
+const rule = fc.oneof(
+  fc
+    .tuple(
+      expr,
+      fc.option(fc.constantFrom('10s', '2m')),
+      fc.array(action, { maxLength: 3 }),
+      fc.option(expr),
+    )
+    .map(
+      ([c, hold, body, clear]) =>
+        `when ${c}${hold === null ? '' : ` for ${hold}`} { ${body.join('; ')} }${clear === null ? '' : ` else when ${clear} { log "c" }`}`,
+    ),
+  fc.array(action, { maxLength: 3 }).map((body) => `on ONBATT { ${body.join('\n')} }`),
+  fc.array(action, { maxLength: 3 }).map((body) => `on timer t {\n${body.join('\n')}\n}`),
+)
+
+describe('parser properties', () => {
+  it('never throws on any input', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.string({ maxLength: 200 }), fc.string({ unit: 'binary', maxLength: 60 })),
+        (text) => {
+          parseRules(text)
+        },
+      ),
+      { numRuns: 300 },
+    )
+  })
+
+  it('never throws on near-miss rules (random tokens)', () => {
+    const token = fc.constantFrom(
+      'when',
+      'on',
+      'timer',
+      'device',
+      'for',
+      'else',
+      '{',
+      '}',
+      '(',
+      ')',
+      '[',
+      ']',
+      ',',
+      ':',
+      'has',
+      'and',
+      'not',
+      '<',
+      '==',
+      '=',
+      '&&',
+      '"s"',
+      '"',
+      '5m',
+      '3',
+      'x.y',
+      'notify',
+      'exec',
+      'start',
+      'cancel',
+      'instcmd',
+      'set',
+      '\n',
+      '#',
+      '-',
+      '!',
+      '\\',
+    )
+    fc.assert(
+      fc.property(fc.array(token, { maxLength: 40 }), (tokens) => {
+        parseRules(tokens.join(' '))
+      }),
+      { numRuns: 500 },
+    )
+  })
+
+  it('print(parse(x)) parses to the same tree', () => {
+    let checked = 0
+    fc.assert(
+      fc.property(fc.array(rule, { minLength: 1, maxLength: 4 }), (rules) => {
+        const text = rules.join('\n')
+        const first = parseRules(text)
+        if (first.diagnostics.length > 0) return // generated text can chain comparisons
+        const printed = printRules(first.file)
+        const second = parseRules(printed)
+        assert.deepEqual(second.diagnostics, [], printed)
+        assert.deepEqual(stripSpans(second.file), stripSpans(first.file))
+        checked++
+      }),
+      { numRuns: 300 },
+    )
+    assert.ok(checked > 100, `only ${checked} generated files parsed cleanly`)
+  })
+})
