@@ -44,8 +44,8 @@ export function report(
     line: at.line,
     column: at.column,
     message,
-    path: path === '' ? '(top level)' : path,
   }
+  if (path !== '') d.path = path
   if (advice !== undefined) d.advice = advice
   ctx.diagnostics.push(d)
 }

@@ -64,7 +64,7 @@ export function hasErrors(diagnostics: readonly ConfigDiagnostic[]): boolean {
 /** `file:line:col: severity code: message` and, on the next line, the advice. */
 export function formatDiagnostic(d: ConfigDiagnostic): string {
   const where = d.line > 0 ? `${d.file}:${d.line}:${d.column}` : d.file
-  const path = d.path === undefined ? '' : ` (${d.path})`
+  const path = d.path === undefined || d.path === '' ? '' : ` (${d.path})`
   const head = `${where}: ${d.severity} ${d.code}: ${d.message}${path}`
   return d.advice === undefined ? head : `${head}\n  ${d.advice}`
 }
@@ -83,20 +83,31 @@ export function sortDiagnostics(list: readonly ConfigDiagnostic[]): ConfigDiagno
     .map(({ d }) => d)
 }
 
-/** Levenshtein distance, bounded work: inputs are directive and key names. */
+/** Edit distance counting a swap of two neighbours as one edit; inputs are short names. */
 function distance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, j) => j)
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = prev[0] as number
-    prev[0] = i
+  const rows: number[][] = []
+  for (let i = 0; i <= a.length; i++) {
+    const row: number[] = [i]
     for (let j = 1; j <= b.length; j++) {
-      const above = prev[j] as number
+      if (i === 0) {
+        row.push(j)
+        continue
+      }
       const cost = a[i - 1] === b[j - 1] ? 0 : 1
-      prev[j] = Math.min(above + 1, (prev[j - 1] as number) + 1, diagonal + cost)
-      diagonal = above
+      const above = rows[i - 1] as number[]
+      let d = Math.min(
+        (above[j] as number) + 1,
+        (row[j - 1] as number) + 1,
+        (above[j - 1] as number) + cost,
+      )
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        d = Math.min(d, ((rows[i - 2] as number[])[j - 2] as number) + 1)
+      }
+      row.push(d)
     }
+    rows.push(row)
   }
-  return prev[b.length] as number
+  return (rows[a.length] as number[])[b.length] as number
 }
 
 /** The closest candidate to `word` (case-insensitive), if it is plausibly a typo. */

@@ -114,6 +114,7 @@ const directives: Record<string, { args: number; handle: Handler }> = {
       const n = readInt(line.words[1] as string, wordAt(line, 1), sink, {
         what: 'MAXAGE (seconds)',
         min: 1,
+        example: 15,
       })
       if (n !== undefined) conf.maxAge = n
     },

@@ -390,7 +390,8 @@ export function parseUpsmonConf(text: string, file = 'upsmon.conf'): UpsmonConfR
     }
     directive.handle(conf, line, sink)
   }
-  checkPower(conf, sink)
+  // After a refused MONITOR line the sum says nothing new.
+  if (!sink.list.some((d) => d.severity === 'error')) checkPower(conf, sink)
   return { conf, diagnostics: sink.list }
 }
 

@@ -11,6 +11,8 @@ export interface IntOptions {
   max?: number
   /** What the setting means, for messages: `MAXAGE (seconds)`. */
   what: string
+  /** A typical value, shown in the advice. */
+  example?: number
 }
 
 /** Reads an integer; reports and returns undefined when it cannot. */
@@ -33,7 +35,7 @@ export function readInt(
       'bad-number',
       at,
       `${options.what}: '${word}' is not a number`,
-      `write ${range}, e.g. ${options.min !== undefined && options.min > 0 ? options.min : 15}`,
+      options.example === undefined ? `write ${range}` : `write ${range}, e.g. ${options.example}`,
     )
     return undefined
   }
