@@ -1,5 +1,185 @@
-// Placeholder until this command is built; the owner of the command replaces this file.
-export async function run(_args: string[]): Promise<number> {
-  process.stderr.write('nutshell upsd: not built yet\n')
-  return 1
+/**
+ * `nutshell upsd`: a drop-in for NUT's upsd beside upsdrvctl and NUT's service units
+ * (docs/drivers.md). Reads ups.conf, upsd.conf and upsd.users from NUT_CONFPATH, starts no
+ * driver, attaches to every driver's state socket in NUT_STATEPATH, serves NUT's protocol.
+ *
+ *   nutshell upsd [-F] [-B] [-D...] [-u USER]      run (always in the foreground)
+ *   nutshell upsd -c reload|stop [-P PID]          signal the running one (PID file)
+ */
+import { readFileSync } from 'node:fs'
+import { readFile, rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { nutDefaults } from '../../config/from-nut.ts'
+import { loadNutConfigDir, nutConfPath } from '../../config/nut-dir.ts'
+import type { BrokerConfig } from '../../config/types.ts'
+import { describeError } from '../../core/errors.ts'
+import { createLogger, type Logger } from '../../core/log.ts'
+import { formatDiagnostic } from '../../protocol/nut-config/diagnostic.ts'
+import { UpsdRuntime } from './upsd-runtime.ts'
+
+const usage = `usage: nutshell upsd [OPTIONS]
+
+  -c reload|stop   signal the running upsd (reload: re-read the config files)
+  -P PID           the process -c signals, instead of the PID file
+  -D               raise the log level (repeat for more); stays in the foreground
+  -F               stay in the foreground (always the case)
+  -B               accepted for compatibility; nutshell upsd never forks
+  -u USER          drop to USER after opening the listeners (default as upsd: nut,
+                   when started as root and that user exists)
+  -h               this help
+
+Environment: NUT_CONFPATH (config files, default /etc/nut), NUT_STATEPATH (driver
+sockets, default /run/nut, overridden by upsd.conf STATEPATH), NUT_ALTPIDPATH (PID file
+upsd.pid, default the state path).
+`
+
+function pidFilePath(env: NodeJS.ProcessEnv): string {
+  const dir = env['NUT_ALTPIDPATH'] || env['NUT_STATEPATH'] || nutDefaults.statePath
+  return join(dir, 'upsd.pid')
+}
+
+async function load(dir: string): Promise<BrokerConfig | undefined> {
+  const result = await loadNutConfigDir(dir)
+  for (const d of result.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`)
+  return result.ok ? result.value : undefined
+}
+
+async function signalRunning(command: string, pidArg: string | undefined): Promise<number> {
+  const signal = command === 'reload' ? 'SIGHUP' : command === 'stop' ? 'SIGTERM' : undefined
+  if (signal === undefined) {
+    process.stderr.write(`nutshell upsd: -c takes reload or stop, not '${command}'\n`)
+    return 1
+  }
+  const file = pidFilePath(process.env)
+  let pid: number
+  try {
+    pid = Number.parseInt(pidArg ?? (await readFile(file, 'utf8')).trim(), 10)
+  } catch (error) {
+    process.stderr.write(`nutshell upsd: cannot read ${file}: ${describeError(error)}\n`)
+    return 1
+  }
+  try {
+    process.kill(pid, signal)
+  } catch (error) {
+    process.stderr.write(`nutshell upsd: cannot signal ${pid}: ${describeError(error)}\n`)
+    return 1
+  }
+  return 0
+}
+
+/** uid and gid of a user from /etc/passwd, or undefined when there is no such user. */
+function lookupUser(name: string): { uid: number; gid: number } | undefined {
+  try {
+    for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) {
+      const [user, , uid, gid] = line.split(':')
+      if (user === name && uid !== undefined && gid !== undefined) {
+        return { uid: Number(uid), gid: Number(gid) }
+      }
+    }
+  } catch {
+    // no passwd file: no such user
+  }
+  return undefined
+}
+
+/** As upsd: started as root, run as -u USER, else as the compiled user when it exists. */
+function dropPrivileges(requested: string | undefined, log: Logger): void {
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return
+  const name = requested ?? 'nut'
+  const user = lookupUser(name)
+  if (user === undefined) {
+    if (requested !== undefined) throw new Error(`no such user: ${requested}`)
+    log.warn('started as root and user nut does not exist: staying root (use -u USER)')
+    return
+  }
+  if (user.uid === 0) return
+  // Supplementary groups of the old identity must not survive the switch.
+  process.setgroups?.([user.gid])
+  process.setgid?.(user.gid)
+  process.setuid?.(user.uid)
+  log.info({ user: name }, 'dropped privileges')
+}
+
+export async function run(args: string[]): Promise<number> {
+  let values: ReturnType<typeof parse>
+  try {
+    values = parse(args)
+  } catch (error) {
+    process.stderr.write(`nutshell upsd: ${describeError(error)}\n\n${usage}`)
+    return 1
+  }
+  if (values.h === true) {
+    process.stdout.write(usage)
+    return 0
+  }
+  if (values.c !== undefined) return signalRunning(values.c, values.P)
+
+  const debug = values.D?.length ?? 0
+  const log = createLogger({ level: debug >= 2 ? 'trace' : debug === 1 ? 'debug' : 'info' })
+  const dir = nutConfPath()
+  const config = await load(dir)
+  if (config === undefined) return 1
+
+  const runtime = new UpsdRuntime(config, log)
+  try {
+    await runtime.start()
+  } catch (error) {
+    process.stderr.write(`nutshell upsd: ${describeError(error)}\n`)
+    await runtime.stop()
+    return 1
+  }
+  const pidFile = pidFilePath(process.env)
+  await writeFile(pidFile, `${process.pid}\n`).catch((error: unknown) =>
+    log.warn({ file: pidFile, err: describeError(error) }, 'cannot write the PID file'),
+  )
+  try {
+    dropPrivileges(values.u, log)
+  } catch (error) {
+    process.stderr.write(`nutshell upsd: ${describeError(error)}\n`)
+    await runtime.stop()
+    return 1
+  }
+  for (const address of runtime.addresses()) {
+    log.info({ host: address.host, port: address.port }, 'listening')
+  }
+
+  return new Promise<number>((resolve) => {
+    let reloading = Promise.resolve()
+    const onHup = (): void => {
+      reloading = reloading.then(async () => {
+        const next = await load(dir)
+        if (next === undefined) log.warn('reload failed: keeping the running configuration')
+        else await runtime.reload(next)
+      })
+    }
+    const onStop = (): void => {
+      process.off('SIGHUP', onHup)
+      process.off('SIGTERM', onStop)
+      process.off('SIGINT', onStop)
+      void reloading
+        .then(() => runtime.stop())
+        .then(() => rm(pidFile, { force: true }))
+        .then(() => resolve(0))
+    }
+    process.on('SIGHUP', onHup)
+    process.on('SIGTERM', onStop)
+    process.on('SIGINT', onStop)
+  })
+}
+
+function parse(args: string[]) {
+  return parseArgs({
+    args,
+    allowPositionals: false,
+    options: {
+      c: { type: 'string' },
+      P: { type: 'string' },
+      D: { type: 'boolean', multiple: true },
+      F: { type: 'boolean' },
+      B: { type: 'boolean' },
+      u: { type: 'string' },
+      h: { type: 'boolean' },
+    },
+  }).values
 }
