@@ -142,6 +142,16 @@ export class Connection {
     })
   }
 
+  /**
+   * Sends `line` as the last words and ends the connection without waiting for an answer
+   * (libupsclient's disconnect: LOGOUT, then close). Pending requests are rejected.
+   */
+  quit(line: string): void {
+    if (this.closedWith !== undefined) return
+    this.flush()
+    this.fail(new NutClientError('NS_CLIENT_CLOSED', 'connection closed by the client'), line)
+  }
+
   /** Ends the connection at once; pending requests are rejected with NS_CLIENT_CLOSED. */
   destroy(reason?: NutClientError): void {
     this.fail(reason ?? new NutClientError('NS_CLIENT_CLOSED', 'connection closed by the client'))
@@ -304,14 +314,20 @@ export class Connection {
     this.fail(new NutClientError('NS_CLIENT_PROTOCOL', message))
   }
 
-  private fail(error: NutClientError): void {
+  private fail(error: NutClientError, lastLine?: string): void {
     if (this.closedWith !== undefined) return
     this.closedWith = error
     this.timer?.cancel()
     this.timer = undefined
-    this.detach(this.socket)
-    this.socket.on('error', () => {}) // late errors of a destroyed socket are expected
-    this.socket.destroy()
+    const socket = this.socket
+    this.detach(socket)
+    socket.on('error', () => {}) // late errors of a closing socket are expected
+    if (lastLine === undefined || socket.destroyed) socket.destroy()
+    else {
+      // Let the last line reach the kernel, then close without waiting for the server.
+      socket.once('finish', () => socket.destroy())
+      socket.end(`${lastLine}\n`)
+    }
     const pending = this.queue.splice(0)
     const closed =
       error.code === 'NS_CLIENT_CLOSED'

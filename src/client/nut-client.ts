@@ -378,6 +378,14 @@ export class NutClient {
     this.connection.destroy()
   }
 
+  /**
+   * Sends LOGOUT and closes without waiting for the answer, as NUT's tools do at exit.
+   * Requests still pending fail with NS_CLIENT_CLOSED.
+   */
+  quit(): void {
+    this.connection.quit('LOGOUT')
+  }
+
   /** Closes at once, without LOGOUT; pending requests fail with NS_CLIENT_CLOSED. */
   destroy(): void {
     this.connection.destroy()

@@ -1,0 +1,14 @@
+/**
+ * The help texts of NUT 2.8.0's upsc, upsrw and upscmd, byte for byte: the commands print
+ * them for -h, for a bad option and where NUT prints them instead of an error, so that
+ * nothing a script sees changes when it calls nutshell's tools instead.
+ */
+
+export const upscUsage =
+  'Network UPS Tools upsc 2.8.0\n\nusage: upsc -l | -L [<hostname>[:port]]\n       upsc <ups> [<variable>]\n       upsc -c <ups>\n\nDemo program to display UPS variables.\n\nFirst form (lists UPSes):\n  -l         - lists each UPS on <hostname>, one per line.\n  -L         - lists each UPS followed by its description (from ups.conf).\n               Default hostname: localhost\n\nSecond form (lists variables and values):\n  <ups>      - upsd server, <upsname>[@<hostname>[:<port>]] form\n  <variable> - optional, display this variable only.\n               Default: list all variables for <host>\n\nThird form (lists clients connected to a device):\n  -c         - lists each client connected on <ups>, one per line.\n  <ups>      - upsd server, <upsname>[@<hostname>[:<port>]] form\n'
+
+export const upsrwUsage =
+  'Network UPS Tools upsrw 2.8.0\n\nusage: upsrw [-h]\n       upsrw [-s <variable>] [-u <username>] [-p <password>] [-w] [-t <timeout>] <ups>\n\nDemo program to set variables within UPS hardware.\n\n  -h            display this help text\n  -s <variable>\tspecify variable to be changed\n\t\tuse -s VAR=VALUE to avoid prompting for value\n  -l            show all possible read/write variables.\n  -u <username> set username for command authentication\n  -p <password> set password for command authentication\n  -w            wait for the completion of setting by the driver\n                and return its actual result from the device\n  -t <timeout>\tset a timeout when using -w (in seconds, default: 10)\n\n  <ups>         UPS identifier - <upsname>[@<hostname>[:<port>]]\n\nCall without -s to show all possible read/write variables (same as -l).\n'
+
+export const upscmdUsage =
+  'Network UPS Tools upscmd 2.8.0\n\nusage: upscmd [-h]\n       upscmd [-l <ups>]\n       upscmd [-u <username>] [-p <password>] [-w] [-t <timeout>] <ups> <command> [<value>]\n\nAdministration program to initiate instant commands on UPS hardware.\n\n  -h\t\tdisplay this help text\n  -l <ups>\tshow available commands on UPS <ups>\n  -u <username>\tset username for command authentication\n  -p <password>\tset password for command authentication\n  -w            wait for the completion of command by the driver\n                and return its actual result from the device\n  -t <timeout>\tset a timeout when using -w (in seconds, default: 10)\n\n  <ups>\t\tUPS identifier - <upsname>[@<hostname>[:<port>]]\n  <command>\tValid instant command - test.panel.start, etc.\n  [<value>]\tAdditional data for command - number of seconds, etc.\n'
