@@ -26,14 +26,18 @@ export interface Verdict {
 }
 
 /**
- * upsd's rule: no connection → lost; silent for more than MAXAGE + 1 s → stale; after the
- * dump, a driver that has not said DATAOK (or said DATASTALE last) → stale. Before its
+ * upsd's rule: no connection → lost; silent for more than MAXAGE → stale; after the dump,
+ * a driver that has not said DATAOK (or said DATASTALE last) → stale. upsd compares whole
+ * seconds (time()) once per main-loop pass, so in practice it says stale somewhere between
+ * MAXAGE and MAXAGE + 2 s of silence; we compare milliseconds at the exact moment, which is
+ * never later than upsd and keeps the promise "stale within MAXAGE + 1 s of the fault" (a
+ * live driver answers PING every MAXAGE/3, so silence cannot start before the fault). Before its
  * DUMPDONE a fresh connection counts as fresh (clients see `ups.status` WAIT).
  * Our addition: a driver caught sending garbage or flooding is stale while distrusted.
  */
 export function judge(facts: LinkFacts, now: number, maxAgeMs: number): Verdict {
   if (!facts.connected) return { state: 'lost', reason: 'not-connected' }
-  if (now - facts.lastHeard > maxAgeMs + 1000) return { state: 'stale', reason: 'silent' }
+  if (now - facts.lastHeard > maxAgeMs) return { state: 'stale', reason: 'silent' }
   if (now < facts.distrustedUntil || facts.resyncing) return { state: 'stale', reason: 'garbage' }
   if (facts.dumpDone && !facts.dataOk) return { state: 'stale', reason: 'driver-says-stale' }
   return { state: 'ok', reason: undefined }
@@ -43,7 +47,7 @@ export function judge(facts: LinkFacts, now: number, maxAgeMs: number): Verdict 
 export function nextDeadline(facts: LinkFacts, now: number, maxAgeMs: number): number | undefined {
   if (!facts.connected) return undefined
   const deadlines: number[] = []
-  const silentAt = facts.lastHeard + maxAgeMs + 1001
+  const silentAt = facts.lastHeard + maxAgeMs + 1
   if (silentAt > now) deadlines.push(silentAt)
   if (facts.distrustedUntil > now) deadlines.push(facts.distrustedUntil)
   return deadlines.length === 0 ? undefined : Math.min(...deadlines)
