@@ -23,6 +23,7 @@ export const diagnosticCatalogue = {
   RULE1013: 'name expected',
   RULE1014: 'misplaced clause',
   RULE1015: 'device blocks cannot nest',
+  RULE1016: 'upssched.conf problem',
   RULE2001: 'unknown variable',
   RULE2002: 'variable not in NUT standard names',
   RULE2003: 'unknown status flag',

@@ -37,14 +37,20 @@ describe('docs/rules.md examples', () => {
     const name = block.attrs['example'] ?? block.attrs['import'] ?? `block ${i + 1}`
     it(`${name} checks without errors`, () => {
       const loaded = loadRulesText(`${name}.rules`, block.body)
-      assert.ok(!hasErrors(loaded.diagnostics), renderDiagnostics(loaded.source, loaded.diagnostics))
+      assert.ok(
+        !hasErrors(loaded.diagnostics),
+        renderDiagnostics(loaded.source, loaded.diagnostics),
+      )
     })
     const example = block.attrs['example']
     if (example === undefined) continue
     it(`${example} dry-runs to the output shown`, () => {
       const seq = find('seq', 'example', example)
       const expected = find('text', 'example', example)
-      assert.ok(seq !== undefined && expected !== undefined, `example ${example} needs seq and text blocks`)
+      assert.ok(
+        seq !== undefined && expected !== undefined,
+        `example ${example} needs seq and text blocks`,
+      )
       const scenario = parseScenario(seq)
       assert.deepEqual(scenario.problems, [])
       const loaded = loadRulesText(`${example}.rules`, block.body)

@@ -23,7 +23,10 @@ export function loadRulesText(name: string, text: string, options: CheckOptions 
     const result = parseUpssched(text)
     const diagnostics = [
       ...result.diagnostics,
-      ...checkRules(result.file, options).filter((d) => d.code !== 'RULE2015'),
+      ...checkRules(result.file, options).filter(
+        // CMDSCRIPT-NOT-SET stands in for a missing CMDSCRIPT, which is already an error.
+        (d) => d.code !== 'RULE2015' && !d.message.includes('CMDSCRIPT-NOT-SET'),
+      ),
     ]
     return {
       source,

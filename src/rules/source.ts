@@ -26,6 +26,12 @@ export class SourceFile {
     return { line: low + 1, column: offset - (this.lineStarts[low] ?? 0) + 1 }
   }
 
+  /** The offset of a 1-based line and column (clamped to the text). */
+  offset(line: number, column: number): number {
+    const start = this.lineStarts[Math.max(0, line - 1)] ?? this.text.length
+    return Math.min(this.text.length, start + Math.max(0, column - 1))
+  }
+
   lineText(line: number): string {
     const start = this.lineStarts[line - 1] ?? this.text.length
     const next = this.lineStarts[line]

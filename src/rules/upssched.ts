@@ -1,7 +1,9 @@
+import { parseUpsschedConf } from '../protocol/nut-config/upssched-conf.ts'
 import { tokenize } from '../protocol/tokenizer.ts'
 import type { Action, Rule, RulesFile, Span, StringLit, Word } from './ast.ts'
-import { type Diagnostic, diagnostic } from './diagnostics.ts'
+import { type Diagnostic, type DiagnosticCode, diagnostic } from './diagnostics.ts'
 import { printRules } from './printer.ts'
+import { SourceFile } from './source.ts'
 
 /**
  * upssched.conf as a rules source, with upssched's meaning (reference 3.7):
@@ -17,15 +19,13 @@ import { printRules } from './printer.ts'
  * Differences (docs/rules.md): timers are per device, and a second START of a running
  * timer restarts it instead of adding a second one.
  *
- * A minimal reader written for the rules engine (the protocol layer had no upssched
- * parser yet); it uses NUT's tokenizer. Never throws.
+ * The file is read by the protocol layer's upssched.conf reader (the one `nutshell config
+ * check` uses); this module turns what it read into rules. Never throws.
  */
 export interface UpsschedResult {
   file: RulesFile
   diagnostics: Diagnostic[]
 }
-
-const commands = ['START-TIMER', 'CANCEL-TIMER', 'EXECUTE'] as const
 
 export function looksLikeUpssched(name: string, text: string): boolean {
   if (/upssched[^/]*\.conf$/i.test(name)) return true
@@ -34,130 +34,79 @@ export function looksLikeUpssched(name: string, text: string): boolean {
 }
 
 export function parseUpssched(text: string): UpsschedResult {
-  const diagnostics: Diagnostic[] = []
+  const source = new SourceFile('upssched.conf', text)
+  const { conf, diagnostics: problems } = parseUpsschedConf(text)
+  const spanAt = (line: number, column: number): Span => {
+    const start = source.offset(line, column)
+    let end = start
+    while (end < text.length && !/\s/.test(text[end] as string)) end++
+    return { start, end: Math.max(end, start + 1) }
+  }
+  const diagnostics: Diagnostic[] = problems.map((p) =>
+    diagnostic(
+      upsschedCodes[p.code] ?? 'RULE1016',
+      spanAt(p.line, p.column),
+      `upssched.conf: ${p.message}.`,
+      {
+        severity: p.severity,
+        ...(p.advice === undefined ? {} : { advice: p.advice }),
+      },
+    ),
+  )
+  const cmdscript = (conf.cmdScript ?? 'CMDSCRIPT-NOT-SET').split(/\s+/).filter((w) => w !== '')
+  const script = (cmd: string, span: Span): Action => ({
+    kind: 'exec',
+    argv: [...cmdscript, ...cmd.split(/\s+/).filter((w) => w !== '')].map((value) =>
+      lit(value, span),
+    ),
+    timeout: undefined,
+    span,
+  })
   const rules: Rule[] = []
   const timers: Array<{ name: string; span: Span }> = []
-  let cmdscript: string[] | undefined
-  const seen = new Set<string>()
-  for (const line of tokenize(text, { continueQuotesAcrossLines: true })) {
-    const offsets = line.offsets
-    const lineSpan: Span = { start: offsets[0] ?? 0, end: endOf(text, offsets[0] ?? 0) }
-    const wordSpan = (i: number): Span => {
-      const start = offsets[i] ?? lineSpan.start
-      return { start, end: start + Math.max(1, (line.words[i] ?? '').length) }
+  for (const at of conf.at) {
+    const span = spanAt(at.position.line, at.position.column)
+    let action: Action
+    switch (at.command.kind) {
+      case 'start-timer':
+        if (at.command.shared)
+          diagnostics.push(
+            diagnostic(
+              'RULE1016',
+              span,
+              'START-TIMER-SHARED is read as START-TIMER: timers belong to a device.',
+              {
+                severity: 'warning',
+              },
+            ),
+          )
+        timers.push({ name: at.command.timer, span })
+        action = {
+          kind: 'start-timer',
+          name: word(at.command.timer, span),
+          duration: { seconds: at.command.seconds, text: `${at.command.seconds}s`, span },
+          span,
+        }
+        break
+      case 'cancel-timer':
+        action = {
+          kind: 'cancel-timer',
+          name: word(at.command.timer, span),
+          otherwise:
+            at.command.command === undefined ? undefined : [script(at.command.command, span)],
+          span,
+        }
+        break
+      case 'execute':
+        action = script(at.command.command, span)
+        break
     }
-    if (line.error !== undefined) {
-      diagnostics.push(
-        diagnostic(
-          'RULE1001',
-          { start: line.error.offset, end: line.error.offset + 1 },
-          `upssched.conf: ${line.error.message}.`,
-        ),
-      )
-      continue
-    }
-    const [keyword, ...args] = line.words
-    if (keyword === undefined) continue
-    if (keyword === 'CMDSCRIPT' || keyword === 'PIPEFN' || keyword === 'LOCKFN') {
-      seen.add(keyword)
-      if (args.length !== 1)
-        diagnostics.push(diagnostic('RULE1005', lineSpan, `${keyword} takes one path.`))
-      if (keyword === 'CMDSCRIPT' && args[0] !== undefined)
-        cmdscript = args[0].split(/\s+/).filter((w) => w !== '')
-      continue
-    }
-    if (keyword !== 'AT') {
-      diagnostics.push(
-        diagnostic('RULE1007', wordSpan(0), `Unknown upssched.conf directive '${keyword}'.`, {
-          advice: 'upssched.conf knows CMDSCRIPT, PIPEFN, LOCKFN and AT.',
-          severity: 'warning',
-        }),
-      )
-      continue
-    }
-    for (const needed of ['CMDSCRIPT', 'PIPEFN', 'LOCKFN'])
-      if (!seen.has(needed)) {
-        seen.add(needed)
-        diagnostics.push(
-          diagnostic('RULE1014', wordSpan(0), `${needed} must be set before the first AT.`, {
-            advice:
-              needed === 'CMDSCRIPT'
-                ? 'upssched runs CMDSCRIPT for EXECUTE and for expired timers.'
-                : `upssched refuses the file without it; nutshell does not use ${needed}.`,
-            severity: needed === 'CMDSCRIPT' ? 'error' : 'warning',
-          }),
-        )
-      }
-    const [event, ups, command, arg1, arg2] = args
-    if (event === undefined || ups === undefined || command === undefined || arg1 === undefined) {
-      diagnostics.push(
-        diagnostic(
-          'RULE1005',
-          lineSpan,
-          'AT needs: AT <notifytype> <upsname|*> <command> <argument> [<argument>].',
-        ),
-      )
-      continue
-    }
-    const upper = command.toUpperCase()
-    if (!(commands as readonly string[]).includes(upper)) {
-      diagnostics.push(
-        diagnostic('RULE1008', wordSpan(3), `Unknown upssched command '${command}'.`, {
-          advice: 'Commands: START-TIMER, CANCEL-TIMER, EXECUTE.',
-        }),
-      )
-      continue
-    }
-    const script = (cmd: string, span: Span): Action => ({
-      kind: 'exec',
-      argv: [
-        ...(cmdscript ?? ['CMDSCRIPT-NOT-SET']),
-        ...cmd.split(/\s+/).filter((w) => w !== ''),
-      ].map((value) => lit(value, span)),
-      timeout: undefined,
-      span,
-    })
-    let action: Action | undefined
-    if (upper === 'START-TIMER') {
-      const seconds = Number(arg2)
-      if (arg2 === undefined || !/^-?\d+$/.test(arg2)) {
-        diagnostics.push(
-          diagnostic('RULE1012', wordSpan(5), 'START-TIMER needs a whole number of seconds.'),
-        )
-        continue
-      }
-      if (seconds < 0) {
-        diagnostics.push(
-          diagnostic(
-            'RULE2011',
-            wordSpan(5),
-            'A negative timer is ignored, as upssched ignores it.',
-            { severity: 'warning' },
-          ),
-        )
-        continue
-      }
-      timers.push({ name: arg1, span: wordSpan(4) })
-      action = {
-        kind: 'start-timer',
-        name: word(arg1, wordSpan(4)),
-        duration: { seconds, text: `${seconds}s`, span: wordSpan(5) },
-        span: lineSpan,
-      }
-    } else if (upper === 'CANCEL-TIMER') {
-      action = {
-        kind: 'cancel-timer',
-        name: word(arg1, wordSpan(4)),
-        otherwise: arg2 === undefined ? undefined : [script(arg2, wordSpan(5))],
-        span: lineSpan,
-      }
-    } else action = script(arg1, wordSpan(4))
     const eventRef = {
-      device: ups === '*' ? undefined : deviceOf(ups),
-      name: event.toUpperCase(),
-      span: wordSpan(1),
+      device: at.ups === '*' ? undefined : deviceOf(at.ups),
+      name: at.notifyType,
+      span,
     }
-    rules.push({ kind: 'on', events: [eventRef], body: [action], span: lineSpan })
+    rules.push({ kind: 'on', events: [eventRef], body: [action], span })
   }
   const handled = new Set<string>()
   for (const timer of timers) {
@@ -166,20 +115,20 @@ export function parseUpssched(text: string): UpsschedResult {
     rules.push({
       kind: 'timer',
       name: word(timer.name, timer.span),
-      body: [
-        {
-          kind: 'exec',
-          argv: [...(cmdscript ?? ['CMDSCRIPT-NOT-SET']), timer.name].map((v) =>
-            lit(v, timer.span),
-          ),
-          timeout: undefined,
-          span: timer.span,
-        },
-      ],
+      body: [script(timer.name, timer.span)],
       span: timer.span,
     })
   }
   return { file: { rules }, diagnostics }
+}
+
+/** H3's config diagnostic codes, as rule codes. */
+const upsschedCodes: Partial<Record<string, DiagnosticCode>> = {
+  order: 'RULE1014',
+  'unknown-directive': 'RULE1007',
+  'missing-value': 'RULE1005',
+  'bad-number': 'RULE1012',
+  'out-of-range': 'RULE2011',
 }
 
 /** The rules text `nutshell rules import-upssched` prints. */
@@ -208,9 +157,4 @@ function word(text: string, span: Span): Word {
 
 function lit(value: string, span: Span): StringLit {
   return { value, span }
-}
-
-function endOf(text: string, start: number): number {
-  const newline = text.indexOf('\n', start)
-  return newline < 0 ? text.length : newline
 }
