@@ -152,9 +152,11 @@ export async function awaitResult(
 ): Promise<{ result: string; trackingId?: string }> {
   const id = trackingReply.exec(reply)?.[1]
   if (!tracking || id === undefined) return { result: reply }
-  const start = Date.now()
+  // Whole seconds, as NUT's time()/difftime() loop counts them.
+  const seconds = (): number => Math.floor(Date.now() / 1000)
+  const start = seconds()
   for (;;) {
-    if ((Date.now() - start) / 1000 >= timeoutS) {
+    if (seconds() - start >= timeoutS) {
       throw new ToolExit(
         ["Can't receive status tracking information: timeout"],
         'NS_CLIENT_TIMEOUT',

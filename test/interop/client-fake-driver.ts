@@ -13,7 +13,8 @@ import { createServer, type Server, type Socket } from 'node:net'
 export interface FakeDriverOptions {
   /** The DUMPALL lines (SETINFO/ADDENUM/ADDRANGE/SETAUX/SETFLAGS/ADDCMD), without DUMPDONE. */
   dump: string[]
-  instcmdResult?: number
+  /** TRACKING result per command (default 0, success); `null`: never answer (stays PENDING). */
+  instcmdResults?: Record<string, number | null>
 }
 
 export interface FakeDriver {
@@ -22,7 +23,10 @@ export interface FakeDriver {
   close(): Promise<void>
 }
 
-export async function startFakeDriver(path: string, options: FakeDriverOptions): Promise<FakeDriver> {
+export async function startFakeDriver(
+  path: string,
+  options: FakeDriverOptions,
+): Promise<FakeDriver> {
   const received: string[] = []
   const sockets = new Set<Socket>()
   const server: Server = createServer((socket) => {
@@ -61,8 +65,11 @@ export async function startFakeDriver(path: string, options: FakeDriverOptions):
       if (match[3] !== undefined) broadcast(`TRACKING ${match[3]} 0`)
     } else if (verb === 'INSTCMD') {
       const at = words.indexOf('TRACKING')
-      if (at > 0 && words[at + 1] !== undefined) {
-        broadcast(`TRACKING ${words[at + 1]} ${options.instcmdResult ?? 0}`)
+      const results = options.instcmdResults ?? {}
+      const command = words[1] ?? ''
+      const result = Object.hasOwn(results, command) ? results[command] : 0
+      if (at > 0 && words[at + 1] !== undefined && result !== null && result !== undefined) {
+        broadcast(`TRACKING ${words[at + 1]} ${result}`)
       }
     }
   }
@@ -100,6 +107,12 @@ export const richDump: string[] = [
   'SETAUX ups.id 16',
   'SETFLAGS ups.id RW STRING',
   'SETINFO ups.status "OL"',
+  'SETINFO ups.beeper.status "enabled"',
+  'ADDENUM ups.beeper.status "enabled"',
+  'ADDENUM ups.beeper.status "disabled"',
+  'ADDENUM ups.beeper.status "muted"',
+  'SETAUX ups.beeper.status 10',
+  'SETFLAGS ups.beeper.status RW STRING',
   'SETINFO x.custom "free text"',
   'SETAUX x.custom 8',
   'SETFLAGS x.custom RW STRING',
@@ -107,5 +120,6 @@ export const richDump: string[] = [
   'ADDCMD load.off',
   'ADDCMD load.on',
   'ADDCMD test.battery.start.quick',
+  'ADDCMD test.failure.start',
   'ADDCMD x.custom.cmd',
 ]

@@ -1,0 +1,273 @@
+/**
+ * `nutshell upsc|upsrw|upscmd` against Debian's `upsc|upsrw|upscmd` 2.8.0, both talking to
+ * the same REAL upsd (with a REAL dummy-ups, and a stand-in driver for the variable types
+ * dummy-ups cannot make). For every case the exit code, stdout and stderr must be
+ * identical; the only documented difference (docs/tools.md) is the NSS line
+ * "Init SSL without certificate database" that Debian's upsc prints on stderr.
+ */
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, describe, test } from 'node:test'
+import { fileURLToPath } from 'node:url'
+import { NutClient } from '../../src/client/nut-client.ts'
+import { type RealNut, startRealNut } from '../helpers/nut-peer.ts'
+import { freePort } from '../helpers/ports.ts'
+import { run } from '../helpers/processes.ts'
+import { waitFor } from '../helpers/wait.ts'
+import { type FakeDriver, richDump, startFakeDriver } from './client-fake-driver.ts'
+import type { ToolCase, ToolResult } from './tools-runner.ts'
+
+export const nutFiles: Record<string, string> = {
+  'ups.conf': [
+    'maxretry = 3',
+    '[dummy]',
+    '\tdriver = dummy-ups',
+    '\tport = dummy.dev',
+    '\tdesc = "Test \\"quoted\\" UPS \\# not a comment"',
+    '[rich]',
+    '\tdriver = fakedrv',
+    '\tport = none',
+    '[ghost]',
+    '\tdriver = fakedrv',
+    '\tport = none',
+    '\tdesc = "driver never started"',
+    '',
+  ].join('\n'),
+  'dummy.dev': [
+    'ups.mfr: Acme',
+    'ups.model: TestBox 1000',
+    'ups.status: OL CHRG',
+    'battery.charge: 100',
+    'battery.charge.low: 20',
+    'battery.runtime: 3600',
+    'input.voltage: 230.0',
+    'ups.id: "quoted  two-space value"',
+    '',
+  ].join('\n'),
+  'upsd.users': [
+    '[admin]',
+    '\tpassword = adminpass',
+    '\tactions = SET FSD',
+    '\tinstcmds = ALL',
+    '[viewer]',
+    '\tpassword = viewpass',
+    '[mon]',
+    '\tpassword = monpass',
+    '\tupsmon secondary',
+    '',
+  ].join('\n'),
+}
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+
+let nut: RealNut
+let driver: FakeDriver
+let closedPort: number
+let scratch: string
+
+before(async () => {
+  nut = await startRealNut(nutFiles, ['dummy'])
+  driver = await startFakeDriver(join(nut.dir.run, 'fakedrv-rich'), {
+    dump: richDump,
+    instcmdResults: { 'test.failure.start': null, 'load.on': 3 },
+  })
+  await waitFor(
+    async () => (await run('upsc', [`rich@127.0.0.1:${nut.port}`, 'ups.id'])).code === 0,
+    { what: 'upsd serving the stand-in driver' },
+  )
+  closedPort = await freePort()
+  scratch = await mkdtemp(join(tmpdir(), 'ns-tools-'))
+})
+
+after(async () => {
+  await driver?.close()
+  await nut?.stop()
+  if (scratch !== undefined) await rm(scratch, { recursive: true, force: true })
+})
+
+/** Debian's tool, invoked by name through PATH as a script would (argv[0] matters). */
+async function realTool(item: ToolCase, input = ''): Promise<ToolResult> {
+  const result = await run(item.tool, item.args, { input, timeoutMs: 30_000 })
+  const stderr = result.stderr
+    .split('\n')
+    .filter((line) => line !== 'Init SSL without certificate database')
+    .join('\n')
+  return { code: result.code ?? -1, stdout: result.stdout, stderr }
+}
+
+/** Ours, many cases in one process (tools-runner.ts). */
+async function ourTools(cases: ToolCase[]): Promise<ToolResult[]> {
+  const file = join(scratch, `cases-${Math.random().toString(36).slice(2)}.json`)
+  await writeFile(file, JSON.stringify(cases))
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/interop/tools-runner.ts', file], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  let stdout = ''
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    stdout += d
+  })
+  const [code] = (await once(child, 'close')) as [number]
+  assert.equal(code, 0, 'tools-runner failed')
+  return JSON.parse(stdout) as ToolResult[]
+}
+
+/** Ours as a real process through src/cli/main.ts (for the cases that read stdin). */
+async function ourProcess(item: ToolCase, input: string): Promise<ToolResult> {
+  const result = await run(
+    process.execPath,
+    ['--import', 'tsx', 'src/cli/main.ts', item.tool, ...item.args],
+    {
+      input,
+      cwd: root,
+      timeoutMs: 30_000,
+    },
+  )
+  return { code: result.code ?? -1, stdout: result.stdout, stderr: result.stderr }
+}
+
+async function compare(cases: ToolCase[], parallelReal = true): Promise<void> {
+  const ours = await ourTools(cases)
+  const real: ToolResult[] = []
+  if (parallelReal) real.push(...(await Promise.all(cases.map((c) => realTool(c)))))
+  else for (const c of cases) real.push(await realTool(c))
+  cases.forEach((item, i) => {
+    assert.deepEqual(ours[i], real[i], `${item.tool} ${item.args.join(' ')}`)
+  })
+}
+
+const at = (ups: string): string => `${ups}@127.0.0.1:${nut.port}`
+const upsc = (...args: string[]): ToolCase => ({ tool: 'upsc', args })
+const upsrw = (...args: string[]): ToolCase => ({ tool: 'upsrw', args })
+const upscmd = (...args: string[]): ToolCase => ({ tool: 'upscmd', args })
+const admin = ['-u', 'admin', '-p', 'adminpass']
+
+describe('nutshell tools = Debian NUT 2.8.0 tools (real upsd)', () => {
+  test('reading: upsc, upsrw listing, upscmd -l, usage and errors', async () => {
+    const watcher = await NutClient.connect({ host: '127.0.0.1', port: nut.port })
+    await watcher.authenticate('mon', 'monpass')
+    await watcher.login('dummy') // so that upsc -c has a client to list
+    try {
+      await compare([
+        upsc('-l', `127.0.0.1:${nut.port}`),
+        upsc('-L', `127.0.0.1:${nut.port}`),
+        upsc('-L', '-l', `localhost:${nut.port}`),
+        upsc(at('dummy')),
+        upsc(at('DUMMY')),
+        upsc(at('rich')),
+        upsc(at('dummy'), 'ups.status'),
+        upsc(at('dummy'), 'UPS.STATUS'),
+        upsc(at('dummy'), 'server.version'),
+        upsc(at('dummy'), 'nosuch.var'),
+        upsc(at('dummy'), 'noperiod'),
+        upsc(at('dummy'), '-l'),
+        upsc(at('nosuch')),
+        upsc(at('nosuch'), 'ups.status'),
+        upsc(at('ghost')),
+        upsc(at('ghost'), 'ups.status'),
+        upsc('-c', at('dummy')),
+        upsc('-c', at('rich')),
+        upsc('-c', at('nosuch')),
+        upsc(`dummy@127.0.0.1:${closedPort}`),
+        upsc('-l', `127.0.0.1:${closedPort}`),
+        upsc('dummy@no-such-host.invalid'),
+        upsc('dummy@127.0.0.1:abc'),
+        upsc('dummy@127.0.0.1:0'),
+        upsc('dummy@[::1'),
+        upsc('dummy@'),
+        upsc(''),
+        upsc(),
+        upsc('-c'),
+        upsc('-h'),
+        upsc('-x'),
+        upsc('-V'),
+        upsrw(at('dummy')),
+        upsrw(at('rich')),
+        upsrw('-l', at('rich')),
+        upsrw('-s', 'x.y=1', '-l', at('rich')),
+        upsrw(at('nosuch')),
+        upsrw(at('ghost')),
+        upsrw(`rich@127.0.0.1:${closedPort}`),
+        upsrw('rich@127.0.0.1:abc'),
+        upsrw(),
+        upsrw('-h'),
+        upsrw('-s'),
+        upsrw('-x'),
+        upsrw('-V'),
+        upsrw('-t', 'abc', at('rich')),
+        upsrw('-t', '99999999999', at('rich')),
+        upscmd('-l', at('dummy')),
+        upscmd('-l', at('rich')),
+        upscmd('-l', at('nosuch')),
+        upscmd('-l', at('ghost')),
+        upscmd('-l'),
+        upscmd(at('rich')),
+        upscmd(),
+        upscmd('-h'),
+        upscmd('-x'),
+        upscmd('-V'),
+        upscmd('-u'),
+        upscmd(...admin, `rich@127.0.0.1:${closedPort}`, 'load.off'),
+      ])
+    } finally {
+      watcher.destroy()
+    }
+  })
+
+  test('writing: upsrw -s and upscmd, with and without -w, and their errors', async () => {
+    // Sequential: both sides change the same server state.
+    await compare(
+      [
+        upsrw('-s', 'ups.id=hello', ...admin, at('rich')),
+        upsrw('-s', 'ups.id=with space', ...admin, '-w', at('rich')),
+        upsrw('-s', 'ups.id=tracked', ...admin, '-w', at('dummy')),
+        upsrw('-s', 'ups.id=x', '-u', 'admin', '-p', 'wrong', at('rich')),
+        upsrw('-s', 'ups.id=x', '-u', 'viewer', '-p', 'viewpass', at('rich')),
+        upsrw('-s', 'nosuch.var=1', ...admin, at('rich')),
+        upsrw('-s', 'battery.charge=1', ...admin, at('rich')),
+        upsrw('-s', 'ups.id=waytoolongvalueforsixteen', ...admin, at('rich')),
+        upsrw('-s', 'input.transfer.high=245', ...admin, at('rich')),
+        upsrw('-s', 'battery.charge.low=45', ...admin, at('rich')),
+        upsrw('-s', 'battery.charge.low=55', ...admin, '-w', at('rich')),
+        upsrw('-s', 'noperiod=1', ...admin, at('rich')),
+        upsrw('-s', 'ups.id=x', ...admin, at('nosuch')),
+        upsrw('-t', '0', '-s', 'ups.id=1', ...admin, '-w', at('rich')),
+        upscmd(...admin, at('rich'), 'load.off'),
+        upscmd(...admin, '-w', at('rich'), 'load.off'),
+        upscmd(...admin, '-w', at('rich'), 'load.off', '5'),
+        upscmd(...admin, '-w', at('rich'), 'load.on'),
+        upscmd(...admin, '-w', at('dummy'), 'load.off'),
+        upscmd(...admin, '-w', at('dummy'), 'load.off', '5'),
+        upscmd('-uadmin', '-padminpass', at('dummy'), 'load.off', 'with space'),
+        upscmd(...admin, at('rich'), 'bogus.cmd'),
+        upscmd(...admin, at('rich'), 'bogus'),
+        upscmd('-u', 'admin', '-p', 'wrong', at('rich'), 'load.off'),
+        upscmd(...admin, at('nosuch'), 'load.off'),
+        upscmd(...admin, '-t', '1', '-w', at('rich'), 'test.failure.start'),
+      ],
+      false,
+    )
+  })
+
+  test('prompts for user name, password and value read stdin as NUT does', async () => {
+    const cases: Array<[ToolCase, string]> = [
+      [upsrw('-s', 'ups.id=prompted', at('rich')), 'admin\nadminpass\n'],
+      [upsrw('-s', 'ups.id=x', at('rich')), 'admin\n'],
+      [upsrw('-s', 'ups.id', '-u', 'admin', at('rich')), 'adminpass\nfrom stdin\n'],
+      [upscmd(at('rich'), 'load.off'), ''],
+      [upscmd('-u', 'admin', at('rich'), 'load.off'), 'adminpass\n'],
+    ]
+    for (const [item, input] of cases) {
+      const [ours, real] = await Promise.all([ourProcess(item, input), realTool(item, input)])
+      assert.deepEqual(
+        ours,
+        real,
+        `${item.tool} ${item.args.join(' ')} <<< ${JSON.stringify(input)}`,
+      )
+    }
+  })
+})
