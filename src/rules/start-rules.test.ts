@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { isNutshellError } from '../core/errors.ts'
+import { silentLogger } from '../core/log.ts'
+import { ManualClock } from '../core/manual-clock.ts'
+import { DeviceStore } from '../devices/device-store.ts'
+import { RecordingSink } from './action-sink.ts'
+import { startRules } from './start-rules.ts'
+
+function harness(files: Record<string, string>) {
+  const store = new DeviceStore()
+  const device = store.add('ups')
+  device.setCommState('ok')
+  const sink = new RecordingSink()
+  const options = {
+    store,
+    clock: new ManualClock(),
+    log: silentLogger(),
+    sink,
+    files: Object.keys(files),
+    readText: async (path: string) => {
+      const text = files[path]
+      if (text === undefined) throw new Error('ENOENT')
+      return text
+    },
+  }
+  return { store, device, sink, files, options }
+}
+
+describe('startRules', () => {
+  it('refuses to start with a file that has errors, with its diagnostics', async () => {
+    const h = harness({ 'a.rules': 'when battery.charg < 20 { shutdown }' })
+    await assert.rejects(startRules(h.options), (error: unknown) => {
+      assert.ok(isNutshellError(error))
+      assert.equal(error.code, 'NS_RULES_INVALID')
+      assert.match(error.message, /a\.rules:1:6 error RULE2001/)
+      return true
+    })
+  })
+
+  it('a failed reload keeps the old rules; a good one replaces them', async () => {
+    const h = harness({ 'a.rules': 'when battery.charge < 20 { log "old {ups}" }' })
+    const rules = await startRules(h.options)
+    h.device.setValue('battery.charge', '10')
+    h.files['a.rules'] = 'when battery.charge < { log "broken" }'
+    const failed = await rules.reload()
+    assert.equal(failed.ok, false)
+    assert.match(failed.report, /RULE1006/)
+    h.device.setValue('battery.charge', '50')
+    h.device.setValue('battery.charge', '15')
+    h.files['a.rules'] = 'when battery.charge < 20 { log "new {ups}" }'
+    assert.equal((await rules.reload()).ok, true)
+    rules.injectEvent('ups', 'SHUTDOWN')
+    rules.stop()
+    h.device.setValue('battery.charge', '50')
+    h.device.setValue('battery.charge', '5')
+    assert.deepEqual(
+      h.sink.requests.map((r) => (r.action === 'log' ? r.text : r.action)),
+      ['old ups', 'old ups', 'new ups'],
+    )
+  })
+
+  it('injected events run on rules', async () => {
+    const h = harness({ 'a.rules': 'on SHUTDOWN { log "bye {ups}" }' })
+    const rules = await startRules(h.options)
+    rules.injectEvent('ups', 'SHUTDOWN')
+    rules.stop()
+    assert.deepEqual(
+      h.sink.requests.map((r) => (r.action === 'log' ? r.text : r.action)),
+      ['bye ups'],
+    )
+  })
+})

@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer, type IncomingMessage } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, describe, it } from 'node:test'
+import { fileURLToPath } from 'node:url'
+import { freePort } from '../helpers/ports.ts'
+import { waitFor } from '../helpers/wait.ts'
+
+/**
+ * `nutshell serve` with a dummy device replaying a power cut: the rule's notify reaches
+ * the log, its webhook reaches a receiver started here, and an exec action's marker file
+ * appears with the device and event in its environment.
+ */
+const root = fileURLToPath(new URL('../../', import.meta.url))
+
+describe('rules inside nutshell serve', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nutshell-serve-rules-'))
+  after(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('a power cut on a dummy device drives notify, webhook and exec', async () => {
+    const received: Array<{ url: string; body: Record<string, unknown> }> = []
+    const receiver = createServer((req: IncomingMessage, res) => {
+      let body = ''
+      req.setEncoding('utf8')
+      req.on('data', (chunk: string) => {
+        body += chunk
+      })
+      req.on('end', () => {
+        received.push({ url: req.url ?? '', body: JSON.parse(body) as Record<string, unknown> })
+        res.statusCode = 204
+        res.end()
+      })
+    })
+    receiver.listen(0, '127.0.0.1')
+    await once(receiver, 'listening')
+    const hookPort = (receiver.address() as AddressInfo).port
+    const nutPort = await freePort()
+    const marker = join(dir, 'marker')
+    const script =
+      "require('fs').writeFileSync(process.argv[1], process.env.UPSNAME + ' ' + process.env.NOTIFYTYPE)"
+    writeFileSync(
+      join(dir, 'ups1.seq'),
+      'ups.status: OL\nbattery.charge: 100\nTIMER 1\nups.status: OB DISCHRG\nbattery.charge: 40\nTIMER 3600\n',
+    )
+    writeFileSync(
+      join(dir, 'site.rules'),
+      `when ups.status has OB and battery.charge < 50 {
+  notify "{ups} on battery at {battery.charge} %"
+  webhook "http://127.0.0.1:${hookPort}/hook"
+}
+on ONBATT {
+  exec [${JSON.stringify(process.execPath)}, "-e", ${JSON.stringify(script)}, ${JSON.stringify(marker)}]
+}
+`,
+    )
+    writeFileSync(
+      join(dir, 'nutshell.yaml'),
+      `server:
+  listen: [127.0.0.1:${nutPort}]
+devices:
+  - name: ups1
+    driver: dummy-ups
+    port: ups1.seq
+    options:
+      mode: dummy-once
+rules:
+  files: [site.rules]
+`,
+    )
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        `${root}src/cli/main.ts`,
+        'serve',
+        '--config',
+        join(dir, 'nutshell.yaml'),
+      ],
+      {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
+    let log = ''
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      log += d
+    })
+    child.stdout.resume()
+    try {
+      await waitFor(
+        () => existsSync(marker) && received.length > 0 && log.includes('ups1 on battery at 40 %'),
+        {
+          timeoutMs: 20_000,
+          what: `marker, webhook and notify (log so far: ${log.slice(-500)})`,
+        },
+      )
+      assert.equal(readFileSync(marker, 'utf8'), 'ups1 ONBATT')
+      const hook = received[0]
+      assert.equal(hook?.url, '/hook')
+      assert.equal(hook?.body['device'], 'ups1')
+      assert.equal(hook?.body['status'], 'OB DISCHRG')
+    } finally {
+      child.kill('SIGTERM')
+      if (child.exitCode === null) await once(child, 'exit')
+      receiver.close()
+    }
+  })
+})
