@@ -92,7 +92,10 @@ on LOWBATT {
       const hook = received.find((r) => r.url === '/hook')
       assert.equal(hook?.body['device'], 'ups1')
       assert.equal(hook?.body['status'], 'OB DISCHRG')
-      assert.deepEqual((hook?.body['variables'] as Record<string, string>)['battery.charge'], '40')
+      assert.deepEqual(hook?.body['variables'], {
+        'ups.status': 'OB DISCHRG',
+        'battery.charge': '40',
+      })
       assert.equal(readFileSync(marker, 'utf8'), 'ups1 LOWBATT')
     } finally {
       rules.stop()
