@@ -11,7 +11,8 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { monitorFromUpsmonConf } from '../../config/from-nut.ts'
-import type { MonitoredUps } from '../../config/types.ts'
+import { loadConfig } from '../../config/load.ts'
+import type { MonitorConfig, MonitoredUps } from '../../config/types.ts'
 import { systemClock } from '../../core/clock.ts'
 import { NutshellError } from '../../core/errors.ts'
 import { createLogger } from '../../core/log.ts'
@@ -33,6 +34,7 @@ import { parseUpsmonConf, type UpsmonConf } from '../../protocol/nut-config/upsm
 
 const usage = `usage: nutshell monitor [options]
 
+  --config FILE        nutshell's YAML config: its monitor section (commands may be lists)
   --nut-confpath DIR   NUT configuration directory (default $NUT_CONFPATH or /etc/nut)
   -f FILE              upsmon.conf to read (default DIR/upsmon.conf)
   --local              no network: watch the drivers of DIR/ups.conf through their sockets
@@ -52,6 +54,7 @@ export async function run(args: string[]): Promise<number> {
     allowPositionals: false,
     options: {
       'nut-confpath': { type: 'string' },
+      config: { type: 'string' },
       f: { type: 'string' },
       local: { type: 'boolean' },
       'state-path': { type: 'string' },
@@ -89,20 +92,22 @@ export async function run(args: string[]): Promise<number> {
   }
 
   const local = values.local === true
-  const conf = await readUpsmonConf(confFile, local)
+  const config =
+    values.config === undefined
+      ? monitorFromUpsmonConf(await readUpsmonConf(confFile, local))
+      : await readYamlMonitor(values.config)
   if (values.K === true) {
-    if (conf.powerDownFlag === undefined) return 1
-    return (await powerDownFlagSet(conf.powerDownFlag)) ? 0 : 1
+    if (config.powerDownFlag === undefined) return 1
+    return (await powerDownFlagSet(config.powerDownFlag)) ? 0 : 1
   }
 
   const log = createLogger()
-  const config = monitorFromUpsmonConf(conf)
   let store: DeviceStore | undefined
   const links: StateSocketLink[] = []
   if (local) {
     store = new DeviceStore()
     const statePath = values['state-path'] ?? process.env['NUT_STATEPATH'] ?? '/run/nut'
-    const locals = await localMonitors(confDir, conf, config.monitors)
+    const locals = await localMonitors(confDir, config.minSupplies, config.monitors)
     config.monitors = locals
     for (const m of locals) {
       const device = store.add(m.ups)
@@ -148,6 +153,16 @@ function defaultPidFile(): string | undefined {
   return existsSync('/run/nut') ? '/run/nut/nutshell-monitor.pid' : undefined
 }
 
+async function readYamlMonitor(file: string): Promise<MonitorConfig> {
+  const result = await loadConfig(file)
+  for (const d of result.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`)
+  if (!result.ok) throw new NutshellError('NS_CONFIG_INVALID', `${file} has errors`)
+  if (result.value.monitor === undefined) {
+    throw new NutshellError('NS_CONFIG_INVALID', `${file} has no monitor section`)
+  }
+  return result.value.monitor
+}
+
 async function readUpsmonConf(file: string, optional: boolean): Promise<UpsmonConf> {
   let text: string
   try {
@@ -172,7 +187,7 @@ async function readUpsmonConf(file: string, optional: boolean): Promise<UpsmonCo
  */
 async function localMonitors(
   confDir: string,
-  conf: UpsmonConf,
+  minSupplies: number,
   fromMonitorLines: readonly MonitoredUps[],
 ): Promise<Array<MonitoredUps & { driver: string }>> {
   const file = join(confDir, 'ups.conf')
@@ -202,7 +217,7 @@ async function localMonitors(
       driver: section.driver,
     })
   }
-  if (conf.minSupplies > result.reduce((sum, m) => sum + m.powerValue, 0)) {
+  if (minSupplies > result.reduce((sum, m) => sum + m.powerValue, 0)) {
     throw new NutshellError('NS_CONFIG_INVALID', 'the devices of ups.conf cannot reach MINSUPPLIES')
   }
   return result
