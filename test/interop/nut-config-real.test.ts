@@ -21,7 +21,8 @@ import {
   parseUpsmonConf,
   parseUpsschedConf,
 } from '../../src/protocol/nut-config/index.ts'
-import { nutBinaries, type RealNut, startRealNut } from '../helpers/nut-peer.ts'
+import { createNutDir, nutBinaries, type RealNut, startRealNut } from '../helpers/nut-peer.ts'
+import { freePort } from '../helpers/ports.ts'
 import { run } from '../helpers/processes.ts'
 
 const readers: Record<string, (text: string, file: string) => { diagnostics: ConfigDiagnostic[] }> =
@@ -286,4 +287,49 @@ describe('one config directory, real upsd and loadNutConfigDir', () => {
       assert.deepEqual(replies, expected, `${user} / ${password}`)
     }
   })
+})
+
+describe('what upsd refuses, nutshell refuses (and the reverse)', () => {
+  const device = '[a]\n\tdriver = dummy-ups\n\tport = a.dev\n'
+  const cases: { name: string; files: Record<string, string>; starts: boolean }[] = [
+    { name: 'no upsd.conf', files: { 'ups.conf': device, 'upsd.users': '' }, starts: false },
+    { name: 'no upsd.users', files: { 'ups.conf': device, 'upsd.conf': '' }, starts: false },
+    { name: 'no ups.conf', files: { 'upsd.conf': '', 'upsd.users': '' }, starts: false },
+    {
+      name: 'only an incomplete device',
+      files: { 'ups.conf': '[a]\n\tdriver = dummy-ups\n', 'upsd.conf': '', 'upsd.users': '' },
+      starts: false,
+    },
+    {
+      name: 'no device but ALLOW_NO_DEVICE',
+      files: { 'ups.conf': '', 'upsd.conf': 'ALLOW_NO_DEVICE true\n', 'upsd.users': '' },
+      starts: true,
+    },
+    {
+      name: 'empty upsd.conf and upsd.users, a device named default',
+      files: { 'ups.conf': device.replace('[a]', '[default]'), 'upsd.conf': '', 'upsd.users': '' },
+      starts: true,
+    },
+  ]
+  for (const c of cases) {
+    it(c.name, async () => {
+      const port = await freePort()
+      const files = { ...c.files }
+      // Listen on a private port so that a real upsd that starts does not collide.
+      if (files['upsd.conf'] !== undefined) files['upsd.conf'] += `LISTEN 127.0.0.1 ${port}\n`
+      const dir = await createNutDir(files)
+      try {
+        const upsd = await run(nutBinaries.upsd, ['-u', 'root', '-F'], {
+          env: dir.env,
+          timeoutMs: 1500,
+        })
+        const upsdStarted = upsd.signal === 'SIGKILL'
+        assert.equal(upsdStarted, c.starts, `real upsd: ${upsd.code} ${upsd.stderr}`)
+        const ours = await loadNutConfigDir(dir.etc, { env: {} })
+        assert.equal(ours.ok, c.starts, ours.diagnostics.map(formatDiagnostic).join('\n'))
+      } finally {
+        await dir.cleanup()
+      }
+    })
+  }
 })
