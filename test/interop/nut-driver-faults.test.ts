@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { pino } from 'pino'
 import { systemClock } from '../../src/core/clock.ts'
+import { ManualClock } from '../../src/core/manual-clock.ts'
 import type { Device } from '../../src/devices/device.ts'
 import { DeviceStore } from '../../src/devices/device-store.ts'
 import { StateSocketLink } from '../../src/drivers/nut/state-socket-link.ts'
@@ -209,5 +210,45 @@ describe('NUT driver link against a misbehaving driver', () => {
     off()
     assert.deepEqual(states, ['lost', 'ok'])
     assert.ok(logLines.length - before <= 2, 'at most 2 log lines per outage')
+  })
+})
+
+describe('NUT driver link on a manual clock', () => {
+  it('judges silence on monotonic time only: wall-clock jumps flip nothing', async () => {
+    const base = await mkdtemp(join(tmpdir(), 'ns-clock-'))
+    const fake = new FakeDriver(join(base, 'fake-ups'))
+    fake.answerPing = false
+    await fake.start()
+    const clock = new ManualClock()
+    const device = new DeviceStore().add('ups')
+    const link = new StateSocketLink({
+      device,
+      socketPath: fake.path,
+      clock,
+      log: pino({ level: 'silent' }),
+      maxAgeMs: 15_000,
+    })
+    try {
+      link.start()
+      await waitFor(() => device.commState === 'ok' && device.getValue('ups.mfr') === 'Fake', {
+        what: 'attached',
+      })
+      clock.jumpWall(3_600_000)
+      clock.advance(10_000)
+      clock.jumpWall(-7_200_000)
+      clock.advance(5_000)
+      assert.equal(device.commState, 'ok', 'MAXAGE of silence is still fresh')
+      assert.ok(
+        fake.received.includes('PING') || (await waitFor(() => fake.received.includes('PING'))),
+      )
+      clock.advance(1)
+      assert.equal(device.commState, 'stale', 'a millisecond past MAXAGE is stale')
+      fake.send('PONG\n')
+      await waitFor(() => device.commState === 'ok', { what: 'PONG makes it fresh' })
+    } finally {
+      await link.stop()
+      await fake.stop()
+      await rm(base, { recursive: true, force: true })
+    }
   })
 })
