@@ -222,6 +222,25 @@ function crossCheck(root: Root, contents: YamlNode | null, ctx: Ctx): void {
       )
     }
   })
+  const monitor = root.monitor
+  if (monitor?.monitors !== undefined && monitor.monitors.length > 0) {
+    const total = monitor.monitors.reduce((sum, m) => sum + (m.powerValue ?? 1), 0)
+    const minSupplies = monitor.minSupplies ?? 1
+    if (total < minSupplies) {
+      const node = isMap(contents)
+        ? (contents.getIn(['monitor', 'monitors'], true) as YamlNode | null)
+        : null
+      report(
+        ctx,
+        node,
+        'monitor.monitors',
+        'insufficient-power',
+        `the power values add up to ${total}, less than minSupplies ${minSupplies} (upsmon refuses to start with this)`,
+        'raise powerValue or lower minSupplies',
+        'warning',
+      )
+    }
+  }
   const systems = new Map<string, number>()
   root.monitor?.monitors?.forEach((m, i) => {
     const earlier = systems.get(m.system.system)

@@ -83,6 +83,23 @@ describe('nutshell config check', () => {
     )
   })
 
+  it('checks the rule files a YAML config names', async () => {
+    await writeFile(join(dir, 'with-rules.yaml'), 'rules:\n  files: [r.rules, none.rules]\n')
+    await writeFile(join(dir, 'r.rules'), 'when battery.charg < 20 {\n  shutdown\n}\n')
+    const r = await nutshell(['config', 'check', '--json', join(dir, 'with-rules.yaml')])
+    assert.equal(r.code, 1)
+    const out = JSON.parse(r.stdout) as {
+      diagnostics: { file: string; line: number; code: string }[]
+    }
+    assert.deepEqual(
+      out.diagnostics.map((d) => [d.file.slice(dir.length + 1), d.line, d.code]),
+      [
+        ['none.rules', 0, 'file-missing'],
+        ['r.rules', 1, 'RULE2001'],
+      ],
+    )
+  })
+
   it('answers a bad command line with usage and exit 2', async () => {
     const r = await nutshell(['config', 'frobnicate'])
     assert.equal(r.code, 2)

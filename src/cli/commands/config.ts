@@ -1,21 +1,27 @@
 /**
- * `nutshell config check FILE|DIR [--json]`: checks a native YAML config, a NUT config
- * directory, or one NUT file (ups.conf, upsd.conf, upsd.users, upsmon.conf, upssched.conf)
- * without starting anything. Exit 1 when there is an error, 0 otherwise (warnings shown).
+ * `nutshell config check FILE|DIR [--json]`: checks a native YAML config (and the rule
+ * files it names), a NUT config directory, or one NUT file (ups.conf, upsd.conf,
+ * upsd.users, upsmon.conf, upssched.conf) without starting anything. Exit 1 when there is an error, 0 otherwise (warnings shown).
  *
  * `nutshell config show FILE|DIR`: prints the configuration as nutshell reads it (JSON,
  * passwords hidden), defaults filled in.
  */
+import { readFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import { checkConfig } from '../../config/load.ts'
 import type { BrokerConfig } from '../../config/types.ts'
-import { formatDiagnostic, sortDiagnostics } from '../../protocol/nut-config/index.ts'
+import {
+  type ConfigDiagnostic,
+  formatDiagnostic,
+  sortDiagnostics,
+} from '../../protocol/nut-config/index.ts'
+import { loadRulesText } from '../../rules/load.ts'
 
 const usage = `usage: nutshell config check [--json] FILE|DIR
        nutshell config show FILE|DIR
 
-  check   report every mistake as file:line:col: severity code: message, with advice;
-          exit 1 on errors, 0 otherwise
+  check   report every mistake as file:line:col: severity code: message, with advice
+          (also in the rule files a YAML config names); exit 1 on errors, 0 otherwise
   show    print the configuration as nutshell reads it (JSON, passwords hidden)
 
   FILE    a native YAML config, or one NUT file (ups.conf, upsd.conf, upsd.users,
@@ -23,6 +29,44 @@ const usage = `usage: nutshell config check [--json] FILE|DIR
   DIR     a NUT config directory (as NUT_CONFPATH)
   --json  machine-readable output: { ok, kind, errors, warnings, diagnostics }
 `
+
+/** The rule files a config names are checked too, so one command finds every mistake. */
+async function checkRuleFiles(files: readonly string[]): Promise<ConfigDiagnostic[]> {
+  const out: ConfigDiagnostic[] = []
+  for (const file of files) {
+    let text: string
+    try {
+      text = await readFile(file, 'utf8')
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      out.push({
+        severity: 'error',
+        code: code === 'ENOENT' ? 'file-missing' : 'file-unreadable',
+        file,
+        line: 0,
+        column: 0,
+        message: `rules file: cannot read it (${code ?? String(error)})`,
+        advice: 'check rules.files in the configuration',
+      })
+      continue
+    }
+    const loaded = loadRulesText(file, text)
+    for (const d of loaded.diagnostics) {
+      const at = loaded.source.position(d.span.start)
+      const item: ConfigDiagnostic = {
+        severity: d.severity,
+        code: d.code as ConfigDiagnostic['code'],
+        file,
+        line: at.line,
+        column: at.column,
+        message: d.message,
+      }
+      if (d.advice !== undefined) item.advice = d.advice
+      out.push(item)
+    }
+  }
+  return out
+}
 
 function hidePasswords(config: BrokerConfig): unknown {
   return JSON.parse(
@@ -51,7 +95,8 @@ export async function run(args: string[]): Promise<number> {
     return 2
   }
   const result = await checkConfig(target)
-  const diagnostics = sortDiagnostics(result.diagnostics)
+  const ruleFiles = result.config?.rules?.files ?? []
+  const diagnostics = sortDiagnostics([...result.diagnostics, ...(await checkRuleFiles(ruleFiles))])
   const errors = diagnostics.filter((d) => d.severity === 'error').length
   const warnings = diagnostics.length - errors
   if (values.json === true) {

@@ -37,9 +37,12 @@ export type DiagnosticCode =
   | 'file-missing'
   | 'file-unreadable'
 
+/** A rules-language code (RULE1016...), when `config check` also checks the rule files. */
+export type RuleDiagnosticCode = `RULE${number}`
+
 export interface ConfigDiagnostic {
   severity: DiagnosticSeverity
-  code: DiagnosticCode
+  code: DiagnosticCode | RuleDiagnosticCode
   file: string
   /** 1-based; 0 when the problem concerns the whole file. */
   line: number

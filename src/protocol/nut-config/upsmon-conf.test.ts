@@ -47,7 +47,12 @@ describe('upsmon.conf', () => {
         'POLLFAIL_LOG_THROTTLE_MAX 10',
       ].join('\n'),
     )
-    assert.deepEqual(diagnostics, [])
+    // The unquoted multi-word NOTIFYCMD is read as NUT master reads it, with a warning.
+    assert.deepEqual(
+      diagnostics.map((d) => [d.severity, d.code, d.line, d.column]),
+      [['warning', 'extra-words', 6, 24]],
+    )
+    assert.match(diagnostics[0]?.message ?? '', /upsmon 2.8.0 runs only '\/usr\/bin\/env'/)
     assert.deepEqual(
       conf.monitors.map((m) => [
         m.system,

@@ -133,9 +133,19 @@ function num(key: NumberKey, what: string, min?: number): Directive {
 function str(set: (conf: UpsmonConf, value: string) => void, multi = false): Directive {
   return {
     args: 1,
-    maxArgs: multi ? 32 : 1,
+    maxArgs: multi ? Number.POSITIVE_INFINITY : 1,
     // NUT master lets a command be written as several words; join them back with spaces.
-    handle: (conf, line) => set(conf, line.words.slice(1).join(' ')),
+    handle: (conf, line, sink) => {
+      if (line.words.length > 2) {
+        sink.warn(
+          'extra-words',
+          wordAt(line, 2),
+          `upsmon 2.8.0 runs only '${line.words[1]}'; NUT master and nutshell join the words: '${line.words.slice(1).join(' ')}'`,
+          `quote the whole command: ${line.words[0]} "..."`,
+        )
+      }
+      set(conf, line.words.slice(1).join(' '))
+    },
   }
 }
 
