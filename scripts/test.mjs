@@ -2,7 +2,7 @@
 // Runs every *.test.ts under src/, test/ and bench/ with node:test through tsx.
 // Node 20's --test neither expands globs nor finds .ts files, and a run that finds no
 // file must fail rather than pass silently, so the list is built here.
-import { spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { existsSync, readdirSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
@@ -36,16 +36,34 @@ if (missing.length > 0 && files.some((f) => f.startsWith('test/interop'))) {
 }
 
 const concurrency = Math.max(2, Math.min(4, availableParallelism() * 2))
-const result = spawnSync(
+// The run gets its own process group so that whatever a killed or crashed test leaves
+// behind (a daemon it started) is ended with it, and no test may hang the run: each test
+// has a time limit.
+const child = spawn(
   process.execPath,
   [
     '--import',
     'tsx',
     '--test',
     `--test-concurrency=${concurrency}`,
+    '--test-timeout=180000',
     '--test-reporter=spec',
     ...files,
   ],
-  { stdio: 'inherit', env: { ...process.env, NODE_NO_WARNINGS: '1' } },
+  { stdio: 'inherit', detached: true, env: { ...process.env, NODE_NO_WARNINGS: '1' } },
 )
-process.exit(result.status ?? 1)
+const forward = (signal) => () => {
+  try {
+    process.kill(-child.pid, signal)
+  } catch {}
+}
+process.on('SIGINT', forward('SIGINT'))
+process.on('SIGTERM', forward('SIGTERM'))
+child.on('exit', (code, signal) => {
+  try {
+    process.kill(-child.pid, 'SIGKILL')
+  } catch {
+    // the group is already empty
+  }
+  process.exit(code ?? (signal ? 1 : 0))
+})
