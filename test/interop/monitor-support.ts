@@ -82,17 +82,13 @@ export async function readLines(path: string): Promise<string[]> {
   }
 }
 
+/** upsrw -s ups.status=...; retried while dummy-ups has not made it writable yet. */
 export async function setStatus(nut: RealNut, status: string): Promise<void> {
-  const result = await run(nutBinaries.upsrw, [
-    '-s',
-    `ups.status=${status}`,
-    '-u',
-    'admin',
-    '-p',
-    'adminpass',
-    `dummy@127.0.0.1:${nut.port}`,
-  ])
-  if (result.code !== 0) throw new Error(`upsrw failed: ${result.stderr}`)
+  const args = ['-s', `ups.status=${status}`, '-u', 'admin', '-p', 'adminpass']
+  await waitFor(
+    async () => (await run(nutBinaries.upsrw, [...args, `dummy@127.0.0.1:${nut.port}`])).code === 0,
+    { what: `upsrw -s ups.status=${status}` },
+  )
 }
 
 /** How many clients upsd lists as logged in to `dummy`. */
