@@ -99,9 +99,9 @@ try {
     console.log(`${label}:`)
     console.log(`  nutshell upsc : p50 ${f(o.p50)}  p90 ${f(o.p90)}`)
     console.log(`  real upsc     : p50 ${f(r.p50)}  p90 ${f(r.p90)}`)
-    console.log(
-      `  ratio         : p50 ${(o.p50 / r.p50).toFixed(1)}x  p90 ${(o.p90 / r.p90).toFixed(1)}x`,
-    )
+    const ratio = (a: number, b: number): string =>
+      b > 0 ? `${(a / b).toFixed(1)}x` : 'n/a (peer below the 10 ms resolution of time)'
+    console.log(`  ratio         : p50 ${ratio(o.p50, r.p50)}  p90 ${ratio(o.p90, r.p90)}`)
     console.log(`  node -e 0     : p50 ${f(b.p50)}  p90 ${f(b.p90)} (Node's own floor)`)
     return o.p50
   }

@@ -13,7 +13,7 @@
  * while nothing is pending go to `onUnsolicited` when set, and are a violation otherwise.
  */
 import { lookup } from 'node:dns/promises'
-import { connect as netConnect, type Socket } from 'node:net'
+import { isIP, connect as netConnect, type Socket } from 'node:net'
 import { StringDecoder } from 'node:string_decoder'
 import type { TLSSocket } from 'node:tls'
 import type { Clock, TimerHandle } from '../core/clock.ts'
@@ -352,8 +352,12 @@ function systemCodeOf(error: unknown): string | undefined {
 async function openSocket(options: ConnectionOptions): Promise<Socket> {
   const where = `${options.host}:${options.port}`
   let addresses: Array<{ address: string; family: number }>
+  const literal = isIP(options.host)
   try {
-    addresses = await lookup(options.host, { all: true, family: options.family })
+    addresses =
+      literal !== 0
+        ? [{ address: options.host, family: literal }]
+        : await lookup(options.host, { all: true, family: options.family })
   } catch (error) {
     throw new NutClientError('NS_CLIENT_CONNECT', `cannot resolve ${options.host}`, {
       cause: error,
