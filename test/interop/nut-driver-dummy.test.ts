@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { systemClock } from '../../src/core/clock.ts'
 import { silentLogger } from '../../src/core/log.ts'
@@ -6,6 +8,7 @@ import type { Device } from '../../src/devices/device.ts'
 import { DeviceStore } from '../../src/devices/device-store.ts'
 import { NutDriver } from '../../src/drivers/nut/nut-driver.ts'
 import { createNutDir, type NutDir } from '../helpers/nut-peer.ts'
+import { run } from '../helpers/processes.ts'
 import { waitFor } from '../helpers/wait.ts'
 
 // Debian's real dummy-ups 2.8.0, started and watched by nutshell's NUT driver bridge.
@@ -136,5 +139,57 @@ describe('NUT C driver bridge against real dummy-ups', () => {
     await waitFor(() => dummy.commState === 'ok', { what: 'ok after resume' })
     off()
     assert.deepEqual(states, ['stale', 'ok'])
+  })
+})
+
+describe('NUT C driver already running under upsdrvctl', () => {
+  it('attaches without starting a second instance, and takes over when it dies', async () => {
+    const dir = await createNutDir({
+      'ups.conf': '[managed]\n  driver = dummy-ups\n  port = managed.dev\n',
+      'managed.dev': 'ups.mfr: Managed\nups.status: OL\n',
+    })
+    const store = new DeviceStore()
+    const device = store.add('managed')
+    let driver: NutDriver | undefined
+    try {
+      const started = await run('/sbin/upsdrvctl', ['-u', 'root', 'start', 'managed'], {
+        env: dir.env,
+      })
+      assert.equal(started.code, 0, started.stderr)
+      // The driver rewrites its PID file once it has gone to the background.
+      const pidFile = join(dir.run, 'dummy-ups-managed.pid')
+      const livePid = async (): Promise<number> => {
+        const pid = Number((await readFile(pidFile, 'utf8')).trim())
+        process.kill(pid, 0)
+        return pid
+      }
+      await waitFor(livePid, { what: 'upsdrvctl driver running' })
+      driver = new NutDriver(
+        { name: 'managed', driver: 'dummy-ups', port: 'managed.dev', options: {}, flags: [] },
+        device,
+        {
+          clock: systemClock,
+          log: silentLogger(),
+          configDir: dir.etc,
+          statePath: dir.run,
+          maxAgeMs: 3000,
+          nutDrivers: { user: 'root' },
+        },
+      )
+      await driver.start()
+      await waitFor(() => device.getValue('ups.mfr') === 'Managed', { what: 'attached' })
+      assert.equal(driver.process?.starts, 0, 'no second instance')
+      const pid = await livePid()
+      process.kill(pid, 'SIGKILL')
+      await waitFor(() => driver?.process?.starts === 1, { what: 'took over' })
+      await waitFor(() => device.commState === 'ok' && device.getValue('ups.mfr') === 'Managed', {
+        what: 'data from our own instance',
+        timeoutMs: 8000,
+      })
+    } finally {
+      await driver?.stop()
+      await run('/sbin/upsdrvctl', ['-u', 'root', 'stop', 'managed'], { env: dir.env })
+      await dir.cleanup()
+    }
   })
 })

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import type { DeviceConfig } from '../../config/types.ts'
 import type { Device } from '../../devices/device.ts'
@@ -21,6 +22,7 @@ export function driverSocketPath(statePath: string, driver: string, ups: string)
 export class NutDriver implements Driver {
   readonly link: StateSocketLink
   readonly process: DriverProcess | undefined
+  private readonly pidFile: string
 
   constructor(config: DeviceConfig, device: Device, context: DriverContext) {
     const settings = context.nutDrivers ?? {}
@@ -31,7 +33,11 @@ export class NutDriver implements Driver {
       clock: context.clock,
       log,
       maxAgeMs: context.maxAgeMs ?? 15_000,
+      // A driver someone else started (upsdrvctl) and that died is ours to restart.
+      onDisconnect: () => this.process?.start(),
     })
+    const pidDir = process.env['NUT_ALTPIDPATH'] || context.statePath
+    this.pidFile = join(pidDir, `${basename(config.driver)}-${config.name}.pid`)
     device.attachController(this.link)
     if (settings.attachOnly === true) {
       this.process = undefined
@@ -50,13 +56,26 @@ export class NutDriver implements Driver {
   }
 
   async start(): Promise<void> {
-    this.process?.start()
+    // Already running under upsdrvctl (its PID file names a live process): attach only,
+    // rather than start a second instance that would kill the first.
+    if (!(await isRunning(this.pidFile))) this.process?.start()
     this.link.start()
   }
 
   async stop(): Promise<void> {
     await this.link.stop()
     await this.process?.stop()
+  }
+}
+
+async function isRunning(pidFile: string): Promise<boolean> {
+  try {
+    const pid = Number.parseInt((await readFile(pidFile, 'utf8')).trim(), 10)
+    if (!Number.isSafeInteger(pid) || pid <= 1) return false
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
   }
 }
 

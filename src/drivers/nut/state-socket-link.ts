@@ -36,6 +36,8 @@ export interface StateSocketLinkOptions {
   maxLinesPerSecond?: number
   /** How long a driver caught sending garbage stays stale (default max(1 s, MAXAGE/3)). */
   distrustMs?: number
+  /** Called when an established connection closes (the driver died or closed it). */
+  onDisconnect?: () => void
 }
 
 /** Stop writing to a driver that does not read (it is stopped or stuck). */
@@ -84,6 +86,7 @@ export class StateSocketLink implements DeviceController {
   private seen: DumpSeen | undefined
   private window = { start: 0, lines: 0, unknown: 0, flagged: false }
   private lastDetail: string | undefined
+  private readonly onDisconnect: (() => void) | undefined
 
   constructor(options: StateSocketLinkOptions) {
     this.device = options.device
@@ -101,6 +104,7 @@ export class StateSocketLink implements DeviceController {
       socket: this.socketPath,
     })
     this.backoff = this.reconnectMinMs
+    this.onDisconnect = options.onDisconnect
   }
 
   start(): void {
@@ -204,6 +208,7 @@ export class StateSocketLink implements DeviceController {
     if (wasConnected) this.backoff = this.reconnectMinMs
     this.evaluate(this.lastDetail)
     if (!this.running) return
+    if (wasConnected) this.onDisconnect?.()
     const delay = this.backoff
     this.backoff = Math.min(this.reconnectMaxMs, this.backoff * 2)
     this.retryTimer = this.clock.setTimeout(() => this.connect(), delay)
