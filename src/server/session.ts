@@ -30,11 +30,14 @@ export interface SessionHost {
   ended(session: Session): void
 }
 
-/** Requests handled in one turn before yielding to other connections. */
-const sliceSize = 256
+/** Requests handled, or reply bytes produced, in one turn before yielding to others. */
+const sliceRequests = 128
+const sliceBytes = 16 * 1024
 /** Unprocessed request bytes above which reading pauses (and below which it resumes). */
 const pauseAboveBytes = 256 * 1024
 const resumeBelowBytes = 64 * 1024
+/** Unsent reply bytes above which no more requests are run until the client reads. */
+const outputSoftLimit = 64 * 1024
 
 export class Session {
   readonly state: SessionState
@@ -48,6 +51,7 @@ export class Session {
   private queuedBytes = 0
   private busy = false
   private sliceScheduled = false
+  private awaitingDrain = false
   private paused = false
   private ending = false
   private closed = false
@@ -142,6 +146,10 @@ export class Session {
       this.close('line too long')
       return
     }
+    if (this.awaitingDrain && this.queuedBytes > pauseAboveBytes) {
+      this.dropNonReader()
+      return
+    }
     if (!this.paused && this.queuedBytes > pauseAboveBytes) {
       this.paused = true
       this.socket.pause()
@@ -151,11 +159,12 @@ export class Session {
 
   /** Runs queued requests in order, a slice at a time, sending replies in batches. */
   private pump(): void {
-    if (this.busy || this.closed || this.sliceScheduled) return
+    if (this.busy || this.closed || this.sliceScheduled || this.awaitingDrain) return
+    if (this.queueHead < this.queue.length && this.outputBlocked()) return
     let out = ''
     let handled = 0
     while (this.queueHead < this.queue.length && !this.closed) {
-      if (handled >= sliceSize) {
+      if (handled >= sliceRequests || out.length >= sliceBytes) {
         this.sliceScheduled = true
         setImmediate(() => {
           this.sliceScheduled = false
@@ -187,6 +196,46 @@ export class Session {
     }
     this.write(out)
     this.compact()
+  }
+
+  /**
+   * True when the client has not read enough of its replies to be given more work: then
+   * requests wait until the socket drains. A client that keeps sending requests meanwhile
+   * (more than pauseAboveBytes waiting) is not reading at all and is dropped.
+   */
+  private outputBlocked(): boolean {
+    if (
+      this.socket.writableLength <= Math.min(outputSoftLimit, this.host.limits.maxOutputQueueBytes)
+    ) {
+      return false
+    }
+    if (this.queuedBytes > pauseAboveBytes) {
+      this.dropNonReader()
+      return true
+    }
+    this.awaitingDrain = true
+    // Keep reading meanwhile: a client that sends more requests while not reading is dropped.
+    if (this.paused) {
+      this.paused = false
+      this.socket.resume()
+    }
+    this.socket.once('drain', () => {
+      this.awaitingDrain = false
+      this.pump()
+    })
+    return true
+  }
+
+  private dropNonReader(): void {
+    this.host.context.log.info(
+      {
+        address: this.state.address,
+        unsent: this.socket.writableLength,
+        waiting: this.queuedBytes,
+      },
+      'client sends requests but does not read the replies; closing',
+    )
+    this.close('not reading replies')
   }
 
   private resume(reply: Reply): void {

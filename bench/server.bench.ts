@@ -1,0 +1,281 @@
+/**
+ * nutshell's NUT server against Debian's real upsd 2.8.0 on the same device, the load
+ * generated from separate processes (bench/fixtures/load.ts). Prints each figure for
+ * both servers and the ratio. Run: node --import tsx bench/server.bench.ts
+ *
+ * The same device: real dummy-ups serves a .dev file through real upsd; nutshell's server
+ * runs in a child process on a store mirrored from that upsd (same variables, flags,
+ * enums, ranges and commands).
+ */
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process'
+import { once } from 'node:events'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { startRealNut } from '../test/helpers/nut-peer.ts'
+import { freePort } from '../test/helpers/ports.ts'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+
+// Thousands of connections need more file descriptors than the usual soft limit of 1024:
+// run again under a raised limit (children, upsd included, inherit it).
+if (process.env['NS_BENCH_ULIMIT'] === undefined) {
+  const result = spawnSync(
+    'bash',
+    [
+      '-c',
+      'ulimit -n "$(ulimit -Hn)" 2>/dev/null || ulimit -n 65536; exec "$0" "$@"',
+      process.execPath,
+      ...process.execArgv,
+      ...process.argv.slice(1),
+    ],
+    { stdio: 'inherit', env: { ...process.env, NS_BENCH_ULIMIT: '1' } },
+  )
+  process.exit(result.status ?? 1)
+}
+
+const children: ChildProcess[] = []
+function node(args: string[]): ChildProcess {
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] })
+  children.push(child)
+  return child
+}
+
+async function firstLine(child: ChildProcess): Promise<string> {
+  let text = ''
+  child.stdout?.setEncoding('utf8')
+  while (!text.includes('\n')) {
+    const [chunk] = (await Promise.race([
+      once(child.stdout!, 'data'),
+      once(child, 'exit').then(() => {
+        throw new Error('child exited early')
+      }),
+    ])) as [string]
+    text += chunk
+  }
+  return text.slice(0, text.indexOf('\n'))
+}
+
+type Json = Record<string, number>
+
+async function load(spec: Record<string, unknown>): Promise<Json> {
+  const child = node(['--import', 'tsx', 'bench/fixtures/load.ts', JSON.stringify(spec)])
+  const line = await firstLine(child)
+  await once(child, 'exit')
+  return JSON.parse(line) as Json
+}
+
+async function withAbuser<T>(spec: Record<string, unknown>, body: () => Promise<T>): Promise<T> {
+  const child = node(['--import', 'tsx', 'bench/fixtures/load.ts', JSON.stringify(spec)])
+  await firstLine(child)
+  await new Promise((resolve) => setTimeout(resolve, 500))
+  try {
+    return await body()
+  } finally {
+    child.kill('SIGKILL')
+    await once(child, 'exit').catch(() => undefined)
+    await new Promise((resolve) => setTimeout(resolve, 500))
+  }
+}
+
+/** The process listening on a loopback port (upsd -F writes no PID file). */
+function listenerPid(port: number): number {
+  const out = execFileSync('ss', ['-Htlnp', `sport = :${port}`]).toString()
+  const pid = Number(/pid=(\d+)/.exec(out)?.[1])
+  if (!Number.isSafeInteger(pid)) throw new Error(`no process listens on port ${port}: ${out}`)
+  return pid
+}
+
+function rssKb(pid: number): number {
+  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1])
+}
+
+/** Bundles the server child to plain JavaScript (as the installed command runs), else tsx. */
+function serverChildCommand(): { args: string[]; how: string } {
+  const out = join(root, 'node_modules', '.cache', 'nutshell-bench', 'server-child.mjs')
+  try {
+    mkdirSync(join(root, 'node_modules', '.cache', 'nutshell-bench'), { recursive: true })
+    execFileSync(
+      join(root, 'node_modules', '.bin', 'esbuild'),
+      [
+        'bench/fixtures/server-child.ts',
+        '--bundle',
+        '--platform=node',
+        '--format=esm',
+        '--packages=external',
+        `--outfile=${out}`,
+        '--log-level=error',
+      ],
+      { cwd: root },
+    )
+    return { args: [out], how: 'bundled JavaScript' }
+  } catch {
+    return { args: ['--import', 'tsx', 'bench/fixtures/server-child.ts'], how: 'tsx' }
+  }
+}
+
+const rows: Array<[string, number, number, 'higher' | 'lower', string]> = []
+function row(
+  name: string,
+  ours: number,
+  theirs: number,
+  better: 'higher' | 'lower',
+  unit: string,
+): void {
+  rows.push([name, ours, theirs, better, unit])
+  const ratio = theirs === 0 ? Number.NaN : ours / theirs
+  console.log(
+    `${name.padEnd(48)} nutshell ${fmt(ours).padStart(10)} ${unit.padEnd(5)} upsd ${fmt(theirs).padStart(10)} ${unit.padEnd(5)} ratio ${fmt(ratio)} (${better} is better)`,
+  )
+}
+function fmt(n: number): string {
+  return n >= 1000 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(3)
+}
+
+const dev = [
+  'ups.mfr: Acme',
+  'ups.model: Bench 1500',
+  'ups.status: OL CHRG',
+  'ups.load: 23',
+  'battery.charge: 100',
+  'battery.charge.low: 20',
+  'battery.runtime: 3600',
+  'battery.voltage: 27.1',
+  'input.voltage: 230.0',
+  'input.frequency: 50.0',
+  'output.voltage: 230.0',
+  'ups.temperature: 31.5',
+  'ups.serial: BENCH0001',
+].join('\n')
+
+const started = Date.now()
+const hardStop = setTimeout(() => {
+  console.error('benchmark took over 170 s; stopping')
+  for (const child of children) child.kill('SIGKILL')
+  process.exit(1)
+}, 170_000)
+hardStop.unref()
+
+async function main(): Promise<void> {
+  const upsdPort = await freePort()
+  const nut = await startRealNut(
+    {
+      'ups.conf': '[ups]\n\tdriver = dummy-ups\n\tport = bench.dev\n\tdesc = "Benchmark UPS"\n',
+      'bench.dev': `${dev}\n`,
+      'upsd.conf': `LISTEN 127.0.0.1 ${upsdPort}\nMAXCONN 20000\n`,
+      'upsd.users': '[admin]\n\tpassword = adminpass\n\tactions = SET FSD\n\tinstcmds = ALL\n',
+    },
+    ['ups'],
+    { port: upsdPort },
+  )
+  const certDir = mkdtempSync(join(tmpdir(), 'ns-bench-'))
+  try {
+    const upsdPid = listenerPid(upsdPort)
+    const nsPort = await freePort()
+    const command = serverChildCommand()
+    const pem = join(certDir, 'both.pem')
+    execFileSync('bash', [
+      '-c',
+      `openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ${certDir}/k.pem -out ${certDir}/c.pem -days 1 -subj /CN=localhost 2>/dev/null && cat ${certDir}/c.pem ${certDir}/k.pem > ${pem}`,
+    ])
+    const server = node([...command.args, String(nsPort), String(upsdPort), pem])
+    await firstLine(server)
+    const nsPid = server.pid as number
+    await new Promise((resolve) => setTimeout(resolve, 1_000))
+    console.log(
+      `nutshell server child: ${command.how}; ulimit -n ${execFileSync('bash', ['-c', 'ulimit -n']).toString().trim()}`,
+    )
+    console.log('')
+
+    row('idle RSS, one device (MB)', rssKb(nsPid) / 1024, rssKb(upsdPid) / 1024, 'lower', 'MB')
+
+    const getvar = async (port: number) =>
+      (await load({ mode: 'getvar', port, ups: 'ups', clients: 50, durationMs: 3_000 }))[
+        'rate'
+      ] as number
+    row(
+      'GET VAR round trips, 50 clients (replies/s)',
+      await getvar(nsPort),
+      await getvar(upsdPort),
+      'higher',
+      '/s',
+    )
+
+    const list = async (port: number) =>
+      load({ mode: 'latency', port, request: 'LIST VAR ups', count: 100, warmup: 3 })
+    const [nsList, upsdList] = [await list(nsPort), await list(upsdPort)]
+    row(
+      'LIST VAR (20 vars), one client, p50 (ms)',
+      nsList['p50'] as number,
+      upsdList['p50'] as number,
+      'lower',
+      'ms',
+    )
+    row(
+      'LIST VAR (20 vars), one client, p99 (ms)',
+      nsList['p99'] as number,
+      upsdList['p99'] as number,
+      'lower',
+      'ms',
+    )
+
+    const idle = async (port: number, pid: number) =>
+      load({ mode: 'idle', port, ups: 'ups', connections: 5_000, serverPid: pid, count: 500 })
+    const [nsIdle, upsdIdle] = [await idle(nsPort, nsPid), await idle(upsdPort, upsdPid)]
+    row(
+      '5,000 idle connections: server RSS (MB)',
+      (nsIdle['rssKb'] as number) / 1024,
+      (upsdIdle['rssKb'] as number) / 1024,
+      'lower',
+      'MB',
+    )
+    row(
+      '5,000 idle connections: probe p99 (ms)',
+      nsIdle['p99'] as number,
+      upsdIdle['p99'] as number,
+      'lower',
+      'ms',
+    )
+    console.log(
+      `  (connections still open at the end: nutshell ${nsIdle['alive']}, upsd ${upsdIdle['alive']})`,
+    )
+
+    for (const kind of ['starttls', 'pipeline', 'silent', 'oversize', 'bruteforce'] as const) {
+      const probe = async (port: number) =>
+        withAbuser({ mode: 'abuse', port, ups: 'ups', kind }, () =>
+          load({
+            mode: 'latency',
+            port,
+            request: 'GET VAR ups ups.status',
+            count: 300,
+            warmup: 10,
+          }),
+        )
+      const [ours, theirs] = [await probe(nsPort), await probe(upsdPort)]
+      row(
+        `abuse "${kind}": probe p99 (ms)`,
+        ours['p99'] as number,
+        theirs['p99'] as number,
+        'lower',
+        'ms',
+      )
+      if ((ours['unanswered'] ?? 0) + (theirs['unanswered'] ?? 0) > 0) {
+        console.log(
+          `  (probe requests never answered within 5 s: nutshell ${ours['unanswered']}, upsd ${theirs['unanswered']})`,
+        )
+      }
+    }
+    console.log('')
+    console.log(`(benchmark ran ${((Date.now() - started) / 1000).toFixed(0)} s)`)
+    console.log(
+      'upsd has no certificate here, so its "starttls" case is a plain ERR reply; nutshell holds the handshakes open.',
+    )
+  } finally {
+    for (const child of children) child.kill('SIGKILL')
+    await nut.stop()
+    rmSync(certDir, { recursive: true, force: true })
+  }
+}
+
+await main()
