@@ -91,6 +91,46 @@ describe('monitor against a nutshell server (push extension)', () => {
     }
   })
 
+  it('WATCH: a snapshot, then one PUSH line per change, until UNWATCH', async () => {
+    const device = store.add('ups2')
+    device.setValue('ups.status', 'OL CHRG')
+    device.setCommState('ok')
+    const socket = connect({ host: '127.0.0.1', port })
+    socket.setEncoding('utf8')
+    let received = ''
+    socket.on('data', (d: string) => {
+      received += d
+    })
+    await new Promise((resolve) => socket.once('connect', resolve))
+    const lines = () => received.split('\n').filter((l) => l.length > 0)
+    socket.write('WATCH ups2\n')
+    await waitFor(() => lines().length >= 3, { what: 'snapshot' })
+    device.setValue('battery.charge', '40')
+    device.setCommState('stale')
+    device.setCommState('ok')
+    device.latchFsd()
+    device.deleteVariable('battery.charge')
+    await waitFor(() => lines().length >= 8, { what: 'pushes' })
+    socket.write('UNWATCH ups2\n')
+    await waitFor(() => lines().length >= 9, { what: 'UNWATCH reply' })
+    device.setValue('ups.status', 'OB')
+    socket.write('GET VAR ups2 ups.status\n')
+    await waitFor(() => lines().length >= 10, { what: 'GET reply' })
+    socket.destroy()
+    assert.deepEqual(lines(), [
+      'OK',
+      'PUSH STATE ups2 OK',
+      'PUSH VAR ups2 ups.status "OL CHRG"',
+      'PUSH VAR ups2 battery.charge "40"',
+      'PUSH STATE ups2 STALE',
+      'PUSH STATE ups2 OK',
+      'PUSH VAR ups2 ups.status "FSD OL CHRG"',
+      'PUSH DEL ups2 battery.charge',
+      'OK',
+      'VAR ups2 ups.status "FSD OB"',
+    ])
+  })
+
   it('never pushes to a connection that did not ask, and WATCH checks its argument', async () => {
     const socket = connect({ host: '127.0.0.1', port })
     socket.setEncoding('utf8')
