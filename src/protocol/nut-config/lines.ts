@@ -4,7 +4,7 @@
  * treats them: a parse error (unescaped `#` inside quotes) skips the line, a control
  * character is dropped from the word and the line is kept.
  */
-import { tokenize } from '../tokenizer.ts'
+import { isNutWhitespace, tokenize } from '../tokenizer.ts'
 import type { ConfigDiagnostic, DiagnosticCode, Position } from './diagnostic.ts'
 
 export interface ConfLine {
@@ -74,13 +74,62 @@ export function wordAt(line: ConfLine, index: number): Position {
   return at ?? { line: line.line, column: 1 }
 }
 
+/**
+ * The offset of a quote that is still open at the end of the text, if any. NUT lets a
+ * quoted word span lines, so such a quote silently swallows the rest of the file; the
+ * tokenizer reports only a line's first problem, so this is checked on its own.
+ */
+export function openQuoteAtEnd(text: string): number | undefined {
+  let state: 'start' | 'word' | 'quoted' | 'comment' = 'start'
+  let open = 0
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]
+    switch (state) {
+      case 'start':
+        if (ch === '#') state = 'comment'
+        else if (ch === '"') {
+          state = 'quoted'
+          open = i
+        } else if (ch === '\\') {
+          i++
+          state = 'word'
+        } else if (ch !== '\n' && ch !== '=' && !isNutWhitespace(ch as string)) state = 'word'
+        break
+      case 'word':
+        if (ch === '#') state = 'comment'
+        else if (ch === '\\') i++
+        else if (ch === '\n' || ch === '=' || isNutWhitespace(ch as string)) state = 'start'
+        break
+      case 'quoted':
+        if (ch === '\\') i++
+        else if (ch === '"') state = 'start'
+        break
+      case 'comment':
+        if (ch === '\n') state = 'start'
+        break
+    }
+  }
+  return state === 'quoted' ? open : undefined
+}
+
 export function readConfLines(text: string, sink: DiagnosticSink): ConfLine[] {
   const starts = lineStarts(text)
   const out: ConfLine[] = []
+  const openQuote = openQuoteAtEnd(text)
   // NUT lets a quoted word run on over a newline; so do we, to read what upsd reads.
   for (const t of tokenize(text, { continueQuotesAcrossLines: true })) {
     const positions = t.offsets.map((o) => positionOf(starts, o))
     const line: ConfLine = { words: t.words, positions, line: t.line }
+    if (openQuote !== undefined && t.offsets.includes(openQuote)) {
+      // The quote ran on to the end of the file: everything after it is lost.
+      sink.error(
+        'syntax',
+        positionOf(starts, openQuote),
+        'this quote is never closed: it swallows the rest of the file',
+        'add the closing " (in NUT files a quoted word may span lines)',
+      )
+      continue
+    }
     if (t.error !== undefined) {
       const at = positionOf(starts, Math.min(t.error.offset, Math.max(0, text.length - 1)))
       switch (t.error.kind) {
@@ -104,12 +153,8 @@ export function readConfLines(text: string, sink: DiagnosticSink): ConfLine[] {
           )
           continue
         case 'unterminated-quote':
-          sink.warn(
-            'syntax',
-            line.positions[line.positions.length - 1] ?? at,
-            'quoted word is not closed before the end of the file; the line is skipped',
-            'add the closing " (a quote may span lines in NUT files, so it swallowed the rest)',
-          )
+          // Handled above through openQuoteAtEnd; kept for safety.
+          sink.error('syntax', at, 'this quote is never closed', 'add the closing "')
           continue
       }
     }

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
 import { encodeArgument, quote } from '../encode.ts'
+import { tokenize } from '../tokenizer.ts'
 import type { ConfigDiagnostic } from './diagnostic.ts'
+import { openQuoteAtEnd } from './lines.ts'
 import { isCompleteSection, parseUpsConf } from './ups-conf.ts'
 import { parseUpsdConf } from './upsd-conf.ts'
 import { parseUpsdUsers, type UpsdAction } from './upsd-users.ts'
@@ -67,6 +69,24 @@ describe('NUT config readers: properties', () => {
       )
     })
   }
+
+  it('finds a quote left open at the end exactly when the tokenizer does', () => {
+    fc.assert(
+      fc.property(nastyText, (text) => {
+        const lines = tokenize(text, { continueQuotesAcrossLines: true })
+        const open = openQuoteAtEnd(text)
+        const last = lines[lines.length - 1]
+        if (last?.error?.kind === 'unterminated-quote') assert.notEqual(open, undefined)
+        if (open !== undefined) {
+          assert.equal(text[open], '"')
+          assert.ok(last?.offsets.includes(open), 'the open quote starts a word of the last line')
+        } else {
+          assert.ok(lines.every((l) => l.error?.kind !== 'unterminated-quote'))
+        }
+      }),
+      { numRuns: 500 },
+    )
+  })
 
   const name = fc.stringMatching(/^[a-z][a-z0-9_-]{0,10}$/)
   const printable = fc.string({
