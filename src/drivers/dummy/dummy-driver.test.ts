@@ -64,13 +64,15 @@ function typeOf(store: DeviceStore, name: string): string {
 
 describe('DummyDriver', () => {
   it('shows what dummy-ups 2.8.0 shows for a .dev file', async () => {
-    const { driver, store } = await setUp(
+    const { driver, clock, store } = await setUp(
       'plain.dev',
       'ups.mfr: Acme\nups.model: Box\nbattery.charge: 100\nups.id: x\n',
     )
     const device = store.get('d')
     assert.ok(device)
     assert.equal(device.commState, 'ok')
+    assert.equal(device.getValue('device.mfr'), undefined, 'copied to device.* a second in')
+    await advance(driver, clock, 1000)
     assert.deepEqual(
       device.listVariables().map((v) => [v.name, v.value, typeWords(v).join(' ')]),
       [

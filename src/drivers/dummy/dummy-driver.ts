@@ -37,6 +37,14 @@ const initialVariables = [
 /** NUT's driver core copies these ups.* values to device.* once, after start-up. */
 const mirrored = ['mfr', 'model', 'serial']
 
+/**
+ * When that copy happens: dummy-ups 2.8.0 reads its file up to the first TIMER, updates
+ * once at once and once a second later (TIMERs that ran out by then are passed), then the
+ * core copies the values. A TIMER of exactly one second is a coin toss in NUT (it counts
+ * whole seconds); here the copy comes first.
+ */
+const mirrorDelayMs = 1000
+
 /** The data file's path: relative paths resolve against the config directory, as NUT does. */
 export function dummyDataPath(port: string, configDir: string): string {
   return isAbsolute(port) ? port : join(configDir, port)
@@ -50,6 +58,7 @@ export class DummyDriver implements Driver {
   private readonly context: DriverContext
   private readonly failures: RateLimitedLog
   private timer: TimerHandle | undefined
+  private mirrorTimer: TimerHandle | undefined
   private stopped = false
   private initialised = false
   private mirroredOnce = false
@@ -81,6 +90,7 @@ export class DummyDriver implements Driver {
     this.stopped = true
     this.timer?.cancel()
     this.timer = undefined
+    this.mirrorTimer?.cancel()
     await this.idle()
     this.device.setCommState('lost')
   }
@@ -121,7 +131,11 @@ export class DummyDriver implements Driver {
       this.schedule(this.setup.pollIntervalMs, () => void this.track(this.beginPass()))
       return
     }
-    if (!this.initialised) this.initialise()
+    if (!this.initialised) {
+      this.initialise()
+      // Scheduled before the replay's first TIMER, so it runs first when both fall due.
+      this.mirrorTimer = this.context.clock.setTimeout(() => this.mirrorOnce(), mirrorDelayMs)
+    }
     if (read.text !== this.lastText) this.report(read.text)
     this.lastText = read.text
     this.mtimeMs = read.mtimeMs
@@ -136,13 +150,11 @@ export class DummyDriver implements Driver {
     while (!this.stopped && this.index < this.steps.length) {
       const step = this.steps[this.index++] as DummyStep
       if (step.kind === 'timer') {
-        this.mirrorOnce()
         this.schedule(step.seconds * 1000, () => this.run())
         return
       }
       this.apply(step.name, step.value)
     }
-    this.mirrorOnce()
     if (this.stopped) return
     if (this.mode.mode === 'dummy-once') {
       this.schedule(this.setup.pollIntervalMs, () => void this.track(this.checkForChange()))
@@ -226,7 +238,9 @@ export class DummyDriver implements Driver {
 
   /**
    * NUT's driver core copies ups.mfr/model/serial to device.* once, after the driver's
-   * first updates; dummy-ups later re-reads its file, so a device.* line of the file wins.
+   * first updates; dummy-ups re-reads its file a few seconds later (it has not recorded
+   * its modification time yet), so a device.* line of the file wins in the end. nutshell
+   * goes straight to that end state.
    */
   private mirrorOnce(): void {
     if (this.mirroredOnce) return

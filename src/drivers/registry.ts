@@ -1,0 +1,38 @@
+/**
+ * Which driver runs a device. `dummy-ups` is built in: it replays a data file, or mirrors
+ * a remote upsd when its port is `ups@host[:port]` (or `mode = repeater`). Every other
+ * driver name is a NUT C driver: see `createExternalDriver`, the one place that decides how
+ * those run.
+ */
+import type { DeviceConfig } from '../config/types.ts'
+import type { Device } from '../devices/device.ts'
+import type { Driver, DriverContext } from './driver.ts'
+import { DummyDriver } from './dummy/dummy-driver.ts'
+import { resolveMode } from './dummy/mode.ts'
+import { createNutDriver } from './nut/factory.ts'
+import { RepeaterDriver } from './upstream/repeater-driver.ts'
+
+/** Driver names nutshell runs itself. */
+export const builtinDrivers = ['dummy-ups'] as const
+
+export function createDriver(config: DeviceConfig, device: Device, context: DriverContext): Driver {
+  if (config.driver === 'dummy-ups') {
+    const { mode } = resolveMode(config.port, config.options['mode'])
+    return mode === 'repeater'
+      ? new RepeaterDriver(config, device, context)
+      : new DummyDriver(config, device, context)
+  }
+  return createExternalDriver(config, device, context)
+}
+
+/**
+ * NUT C drivers (usbhid-ups, snmp-ups, ...): started as upsdrvctl would (unless
+ * `nutDrivers.attachOnly`), attached through their state socket (src/drivers/nut).
+ */
+function createExternalDriver(
+  config: DeviceConfig,
+  device: Device,
+  context: DriverContext,
+): Driver {
+  return createNutDriver(config, device, context)
+}
