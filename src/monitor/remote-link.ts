@@ -30,7 +30,11 @@ export class RemoteLink implements UpsLink {
   private currentMode: 'poll' | 'push' = 'poll'
   private connection: NutClient | undefined
   private opening: Promise<NutClient> | undefined
-  private pushed: Observation | undefined
+  /** The last pushed state (undefined after `STATE OK`: ask the server). */
+  private latestPush: Observation | undefined
+  /** Pushes received, and how many of them a read has already returned. */
+  private pushes = 0
+  private consumed = 0
   private listener: (() => void) | undefined
   private closed = false
   private readonly options: RemoteLinkOptions
@@ -44,18 +48,25 @@ export class RemoteLink implements UpsLink {
   }
 
   async read(): Promise<Observation> {
-    const pushed = this.pushed
-    if (pushed !== undefined) {
-      this.pushed = undefined
-      return pushed
+    if (this.pushes !== this.consumed && this.latestPush !== undefined) {
+      this.consumed = this.pushes
+      return this.latestPush
     }
+    const before = this.pushes
+    let polled: Observation
     try {
       const client = await this.open()
-      return { ok: true, status: await client.getVar(this.options.monitor.ups, 'ups.status') }
+      polled = { ok: true, status: await client.getVar(this.options.monitor.ups, 'ups.status') }
     } catch (error) {
       // ERR DATA-STALE and the like keep the connection; a broken one is opened again.
-      return { ok: false, reason: describeError(error) }
+      polled = { ok: false, reason: describeError(error) }
     }
+    // A change pushed while the GET was under way is newer than its answer.
+    if (this.pushes !== before && this.latestPush !== undefined) {
+      this.consumed = this.pushes
+      return this.latestPush
+    }
+    return polled
   }
 
   subscribe(listener: () => void): () => void {
@@ -135,12 +146,14 @@ export class RemoteLink implements UpsLink {
   private onPush(words: string[]): void {
     const [, kind, , name, value] = words
     if (kind === 'VAR' && name?.toLowerCase() === 'ups.status' && value !== undefined) {
-      this.pushed = { ok: true, status: value }
+      this.latestPush = { ok: true, status: value }
     } else if (kind === 'STATE') {
-      this.pushed = name === 'OK' ? undefined : { ok: false, reason: `data ${name?.toLowerCase()}` }
+      this.latestPush =
+        name === 'OK' ? undefined : { ok: false, reason: `data ${name?.toLowerCase()}` }
     } else {
       return
     }
+    this.pushes++
     this.listener?.()
   }
 }
