@@ -15,6 +15,7 @@ import type { Driver, DriverContext } from './drivers/driver.ts'
 import { createDriver } from './drivers/registry.ts'
 import { type RunningMonitor, startMonitor } from './monitor/start-monitor.ts'
 import { type RunningRules, startRules } from './rules/start-rules.ts'
+import { DriverSocketServer } from './server/driver-socket-server.ts'
 import { createNutServer, type NutServer } from './server/nut-server.ts'
 
 export interface BrokerOptions {
@@ -24,6 +25,11 @@ export interface BrokerOptions {
   noServer?: boolean
   /** Extra options for the NUT server (extensions such as the push command family). */
   serverCommands?: Parameters<typeof createNutServer>[0]['commands']
+  /**
+   * Expose every device as a NUT driver state socket `<statePath>/<driverName>-<ups>` so a
+   * real upsd with `driver = <driverName>` serves it (docs/drivers.md). Off by default.
+   */
+  driverSockets?: { statePath: string; driverName?: string }
 }
 
 export interface Broker {
@@ -96,6 +102,25 @@ export async function startBroker(
     }
   }
 
+  let driverSockets: DriverSocketServer | undefined
+  if (options.driverSockets !== undefined) {
+    driverSockets = new DriverSocketServer({
+      store,
+      statePath: options.driverSockets.statePath,
+      ...(options.driverSockets.driverName === undefined
+        ? {}
+        : { driverName: options.driverSockets.driverName }),
+      log: log.child({ face: 'driver-sockets' }),
+    })
+    try {
+      await driverSockets.start()
+    } catch (error) {
+      await server?.stop()
+      await Promise.all(drivers.map((d) => d.stop().catch(() => undefined)))
+      throw error
+    }
+  }
+
   let monitor: RunningMonitor | undefined
   if (config.monitor !== undefined) {
     monitor = await startMonitor({
@@ -137,6 +162,7 @@ export async function startBroker(
     rules?.stop()
     await monitor?.stop()
     await server?.stop()
+    await driverSockets?.stop()
     await Promise.all(drivers.map((d) => d.stop().catch(() => undefined)))
   }
 
