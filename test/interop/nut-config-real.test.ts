@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { writeFile } from 'node:fs/promises'
 import { connect } from 'node:net'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
@@ -327,6 +328,64 @@ describe('what upsd refuses, nutshell refuses (and the reverse)', () => {
         assert.equal(upsdStarted, c.starts, `real upsd: ${upsd.code} ${upsd.stderr}`)
         const ours = await loadNutConfigDir(dir.etc, { env: {} })
         assert.equal(ours.ok, c.starts, ours.diagnostics.map(formatDiagnostic).join('\n'))
+      } finally {
+        await dir.cleanup()
+      }
+    })
+  }
+})
+
+describe('upssched.conf: what real upssched refuses, nutshell refuses', () => {
+  const variants: { name: string; text: (dir: string) => string; refused: boolean }[] = [
+    {
+      name: 'everything before AT',
+      text: (d) =>
+        `CMDSCRIPT ${d}/cmd.sh\nPIPEFN ${d}/p\nLOCKFN ${d}/l\nAT onbatt * EXECUTE hello\n`,
+      refused: false,
+    },
+    {
+      name: 'PIPEFN after the first AT',
+      text: (d) =>
+        `CMDSCRIPT ${d}/cmd.sh\nAT ONBATT * EXECUTE hello\nPIPEFN ${d}/p\nLOCKFN ${d}/l\n`,
+      refused: true,
+    },
+    {
+      name: 'CMDSCRIPT after the first AT',
+      text: (d) =>
+        `PIPEFN ${d}/p\nLOCKFN ${d}/l\nAT ONBATT * EXECUTE hello\nCMDSCRIPT ${d}/cmd.sh\n`,
+      refused: true,
+    },
+    {
+      name: 'no AT at all (Debian sample)',
+      text: (d) => `CMDSCRIPT ${d}/cmd.sh\n`,
+      refused: false,
+    },
+  ]
+  for (const v of variants) {
+    it(v.name, async () => {
+      const dir = await createNutDir({})
+      try {
+        await writeFile(join(dir.etc, 'cmd.sh'), `#!/bin/sh\necho "$1" >> ${dir.etc}/marker\n`, {
+          mode: 0o755,
+        })
+        const text = v.text(dir.etc)
+        await writeFile(join(dir.etc, 'upssched.conf'), text)
+        const real = await run(nutBinaries.upssched, ['message'], {
+          env: { ...dir.env, UPSNAME: 'u@h', NOTIFYTYPE: 'ONBATT' },
+          timeoutMs: 5000,
+        })
+        assert.equal(real.code === 1, v.refused, `real upssched: ${real.code} ${real.stderr}`)
+        const ours = parseUpsschedConf(text, 'upssched.conf')
+        assert.equal(
+          ours.diagnostics.some((d) => d.code === 'order'),
+          v.refused,
+        )
+        assert.equal(errorsOf(ours.diagnostics).length > 0, v.refused)
+        if (!v.refused && ours.conf.at.length > 0) {
+          // The AT line we read is the one real upssched ran.
+          assert.deepEqual(ours.conf.at[0]?.command, { kind: 'execute', command: 'hello' })
+          assert.equal(readFileSync(join(dir.etc, 'marker'), 'utf8'), 'hello\n')
+        }
       } finally {
         await dir.cleanup()
       }
