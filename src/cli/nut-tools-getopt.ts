@@ -6,7 +6,7 @@
  * `upsc: option requires an argument -- 'u'`.
  *
  * One addition for nutshell: `--json` is taken as an option wherever it stands (before or
- * after the operands, but not after `--` and not as another option's argument).
+ * after the operands, but not after a `--` and not as another option's argument).
  */
 
 export type OptionEvent =
@@ -69,8 +69,17 @@ export function getopt(program: string, args: readonly string[], spec: string): 
       else events.push({ kind: 'error', message: `${program}: invalid option -- '${letter}'` })
     }
   }
-  const rest = args.slice(index)
-  const operands = endOfOptions ? [...rest] : rest.filter((a) => a !== '--json')
-  if (!endOfOptions && operands.length !== rest.length) json = true
+  // After the first operand, getopt leaves everything (a `--` too) as operands; --json is
+  // still ours there, up to a `--`.
+  const operands: string[] = []
+  let literal = endOfOptions
+  for (const arg of args.slice(index)) {
+    if (!literal && arg === '--json') {
+      json = true
+      continue
+    }
+    if (arg === '--') literal = true
+    operands.push(arg)
+  }
   return { events, operands, json }
 }

@@ -165,6 +165,7 @@ describe('nutshell tools = Debian NUT 2.8.0 tools (real upsd)', () => {
         upsc(at('dummy'), 'nosuch.var'),
         upsc(at('dummy'), 'noperiod'),
         upsc(at('dummy'), '-l'),
+        upsc(at('dummy'), '--', '--json'),
         upsc(at('nosuch')),
         upsc(at('nosuch'), 'ups.status'),
         upsc(at('ghost')),
@@ -251,6 +252,65 @@ describe('nutshell tools = Debian NUT 2.8.0 tools (real upsd)', () => {
       ],
       false,
     )
+  })
+
+  test('--json output (shapes documented in docs/tools.md)', async () => {
+    const cases = [
+      upsc('--json', '-l', `127.0.0.1:${nut.port}`),
+      upsc(at('dummy'), 'ups.status', '--json'),
+      upsc('--json', at('dummy')),
+      upsc('--json', '-c', at('rich')),
+      upsrw('--json', at('rich')),
+      upscmd('--json', '-l', at('dummy')),
+      upscmd('--json', ...admin, '-w', at('dummy'), 'load.off'),
+      upsrw('--json', '-s', 'x.custom=json', ...admin, at('rich')),
+      upsc('--json', at('nosuch')),
+      upsc(at('dummy'), '--', '--json'),
+    ]
+    const [list, one, all, clients, rw, cmds, cmd, set, error, literal] = await ourTools(cases)
+    const parse = (r: ToolResult | undefined): unknown => JSON.parse(r?.stdout ?? '')
+    assert.deepEqual(parse(list), [
+      { name: 'dummy', description: 'Test "quoted" UPS # not a comment' },
+      { name: 'rich', description: 'Description unavailable' },
+      { name: 'ghost', description: 'driver never started' },
+    ])
+    assert.deepEqual(parse(one), { 'ups.status': 'OL CHRG' })
+    assert.equal((parse(all) as Record<string, string>)['driver.name'], 'dummy-ups')
+    assert.deepEqual(parse(clients), [])
+    const listed = parse(rw) as Array<Record<string, unknown>>
+    assert.deepEqual(
+      listed.find((v) => v['name'] === 'input.transfer.high'),
+      {
+        name: 'input.transfer.high',
+        description: 'High voltage transfer point (V)',
+        type: ['RW', 'ENUM', 'NUMBER'],
+        value: '250',
+        options: ['240', '250', '260'],
+      },
+    )
+    assert.deepEqual(listed.find((v) => v['name'] === 'battery.charge.low')?.['ranges'], [
+      { min: 5, max: 40 },
+      { min: 50, max: 60 },
+    ])
+    assert.equal(listed.find((v) => v['name'] === 'ups.beeper.status')?.['maxLength'], 10)
+    assert.deepEqual(parse(cmds), [
+      { name: 'load.off', description: 'Turn off the load immediately' },
+    ])
+    const result = parse(cmd) as { result: string; trackingId: string }
+    assert.equal(result.result, 'ERR UNKNOWN')
+    assert.match(result.trackingId, /^[0-9A-F-]{36}$/)
+    assert.deepEqual(parse(set), { result: 'OK' })
+    assert.equal(error?.code, 1)
+    assert.equal(error?.stdout, '')
+    assert.deepEqual(JSON.parse(error?.stderr ?? ''), {
+      error: { code: 'UNKNOWN-UPS', message: 'Error: Unknown UPS' },
+    })
+    // After `--`, --json is an operand again (here: a variable name without a dot).
+    assert.deepEqual(literal, {
+      code: 1,
+      stdout: '',
+      stderr: 'Error: old-style variable names are not supported\n',
+    })
   })
 
   test('prompts for user name, password and value read stdin as NUT does', async () => {
