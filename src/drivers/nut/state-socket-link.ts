@@ -13,6 +13,7 @@ import {
 } from '../../protocol/driver-socket.ts'
 import { LineFramer } from '../../protocol/driver-socket-framing.ts'
 import { applyStateMessage, type DumpSeen, dropUnseen } from './apply-message.ts'
+import { LineBudget } from './line-budget.ts'
 import { OutageLog } from './outage-log.ts'
 import { PendingResults } from './pending-results.ts'
 import { judge, type LinkFacts, nextDeadline, shouldPing } from './staleness.ts'
@@ -42,8 +43,6 @@ export interface StateSocketLinkOptions {
 
 /** Stop writing to a driver that does not read (it is stopped or stuck). */
 const maxQueuedBytes = 64 * 1024
-/** Unknown messages tolerated per second before the link counts them as garbage. */
-const unknownPerSecond = 5
 
 /**
  * upsd's side of one NUT driver state socket, feeding a Device: connect (and keep trying,
@@ -60,7 +59,6 @@ export class StateSocketLink implements DeviceController {
   private readonly maxAgeMs: number
   private readonly reconnectMinMs: number
   private readonly reconnectMaxMs: number
-  private readonly maxLinesPerSecond: number
   private readonly distrustMs: number
   private readonly framer: LineFramer
   private readonly pending: PendingResults
@@ -84,7 +82,7 @@ export class StateSocketLink implements DeviceController {
   private needResync = false
   private resyncStartedAt = 0
   private seen: DumpSeen | undefined
-  private window = { start: 0, lines: 0, unknown: 0, flagged: false }
+  private readonly budget: LineBudget
   private lastDetail: string | undefined
   private readonly onDisconnect: (() => void) | undefined
 
@@ -95,9 +93,9 @@ export class StateSocketLink implements DeviceController {
     this.maxAgeMs = options.maxAgeMs ?? 15_000
     this.reconnectMinMs = options.reconnectMinMs ?? 100
     this.reconnectMaxMs = options.reconnectMaxMs ?? 1000
-    this.maxLinesPerSecond = options.maxLinesPerSecond ?? 10_000
     this.distrustMs = options.distrustMs ?? Math.max(1000, this.maxAgeMs / 3)
     this.framer = new LineFramer(options.maxLineLength ?? 4096)
+    this.budget = new LineBudget(options.maxLinesPerSecond ?? 10_000)
     this.pending = new PendingResults(this.clock, options.commandTimeoutMs ?? 10_000)
     this.outage = new OutageLog(options.log, this.clock, {
       device: this.device.name,
@@ -253,19 +251,16 @@ export class StateSocketLink implements DeviceController {
 
   private onLine(line: string): void {
     const now = this.clock.now()
-    if (now - this.window.start >= 1000) {
-      this.window = { start: now, lines: 0, unknown: 0, flagged: false }
-    }
-    if (++this.window.lines > this.maxLinesPerSecond) {
-      if (!this.window.flagged) this.violation(`more than ${this.maxLinesPerSecond} lines/s`)
-      this.window.flagged = true
+    const budget = this.budget.take(now)
+    if (budget !== 'ok') {
+      if (budget === 'flood') this.violation('flood: too many lines per second')
       this.needResync = true
       return
     }
     const result = parseSocketLine(line)
     if (!result.ok) {
       if (result.error.kind === 'empty') return
-      if (result.error.kind === 'unknown-command' && ++this.window.unknown <= unknownPerSecond) {
+      if (result.error.kind === 'unknown-command' && this.budget.tolerateUnknown()) {
         this.outage.debug('ignored unknown message', { line: line.slice(0, 80) })
         return
       }
@@ -330,7 +325,7 @@ export class StateSocketLink implements DeviceController {
     this.resyncStartedAt = now
     this.seen = { variables: new Set(), commands: new Set() }
     // The flood budget starts afresh so the dump we ask for is not dropped with the flood.
-    this.window = { start: now, lines: 0, unknown: 0, flagged: false }
+    this.budget.reset(now)
     this.send({ type: 'DUMPALL' })
   }
 
