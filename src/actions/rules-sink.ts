@@ -71,7 +71,10 @@ export class RulesSink implements ActionSink {
         return
       case 'instcmd': {
         const device = this.options.store.get(request.device)
-        if (device === undefined) return log.warn(where, 'instcmd: no such device')
+        if (device === undefined) {
+          log.warn(where, 'instcmd: no such device')
+          return
+        }
         this.background(
           device.requestInstantCommand(request.command, request.parameter).then((outcome) => {
             log.info({ ...where, command: request.command, outcome }, 'rule instcmd')
@@ -83,7 +86,10 @@ export class RulesSink implements ActionSink {
       }
       case 'set': {
         const device = this.options.store.get(request.device)
-        if (device === undefined) return log.warn(where, 'set: no such device')
+        if (device === undefined) {
+          log.warn(where, 'set: no such device')
+          return
+        }
         const refusal = validateSet(device, request.variable, request.value)
         if (refusal !== undefined) {
           log.warn({ ...where, variable: request.variable, refusal }, 'rule set refused')
