@@ -51,7 +51,9 @@ export class Notifier {
     const message = messageFor(type, upsName, this.options.notifyMessages, detail)
     const notification: Notification = { type, upsName, message, flags }
     this.options.log.info({ notify: type, ups: upsName || undefined, flags }, message)
-    for (const flag of flags) {
+    // NOTIFYCMD first: it is the action people wait for; logger and wall can follow.
+    const ordered = [...flags].sort((a, b) => Number(b === 'EXEC') - Number(a === 'EXEC'))
+    for (const flag of ordered) {
       switch (flag) {
         case 'SYSLOG':
           this.syslog(message, type)
