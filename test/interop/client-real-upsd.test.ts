@@ -4,8 +4,11 @@
  * offers, answered by the reference implementation.
  */
 import assert from 'node:assert/strict'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
+import { fileURLToPath } from 'node:url'
 import { libupsclientMessage, NutClientError, NutServerError } from '../../src/client/errors.ts'
 import { NutClient } from '../../src/client/nut-client.ts'
 import { type RealNut, startRealNut } from '../helpers/nut-peer.ts'
@@ -253,5 +256,29 @@ describe('NutClient against real upsd 2.8.0', () => {
     clients.push(client)
     assert.equal(await client.getVar('dummy', 'ups.status'), 'OL CHRG')
     await client.close()
+  })
+
+  test('the client example in docs/tools.md runs as shown', async () => {
+    const root = fileURLToPath(new URL('../..', import.meta.url))
+    const doc = await readFile(join(root, 'docs', 'tools.md'), 'utf8')
+    const block = /<!-- example: client[^>]*-->\n```ts\n([\s\S]*?)\n```/.exec(doc)?.[1]
+    assert.ok(block !== undefined, 'example block not found')
+    const index = join(root, 'src', 'client', 'index.ts')
+    const dir = await mkdtemp(join(tmpdir(), 'ns-doc-'))
+    try {
+      const file = join(dir, 'example.mts')
+      await writeFile(file, block.replace("'../src/client/index.ts'", JSON.stringify(index)))
+      const result = await run(process.execPath, ['--import', 'tsx', file], {
+        cwd: root,
+        env: { ...process.env, NUT_HOST: '127.0.0.1', NUT_PORT: String(nut.port) },
+      })
+      assert.equal(result.stderr, '')
+      assert.match(
+        result.stdout,
+        /^status OL CHRG, \d+ variables, \d+ writable\nSET: SUCCESS\nrefused: VAR-NOT-SUPPORTED\n$/,
+      )
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 })
