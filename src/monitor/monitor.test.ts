@@ -98,6 +98,20 @@ describe('Monitor core (upsmon semantics, ManualClock)', () => {
     assert.equal(h.shutdown.shutdowns, 1)
   })
 
+  it('defaultPolicy false: notifies but leaves the shutdown to the rules', async () => {
+    const clock = new ManualClock()
+    const link = new FakeLink()
+    const config = monitorConfig([ups('a')], { defaultPolicy: false, finalDelayMs: 0 })
+    const h = harness(config, [link], clock)
+    h.monitor.start()
+    link.push('OB LB')
+    await advance(clock, 30_000, 1_000)
+    assert.deepEqual(h.notes, ['ONBATT a@localhost', 'LOWBATT a@localhost'])
+    assert.equal(h.shutdown.shutdowns, 0)
+    await h.monitor.requestFsd()
+    assert.equal(h.shutdown.shutdowns, 1)
+  })
+
   it('power value 0 is monitoring only', async () => {
     const clock = new ManualClock()
     const a = new FakeLink()

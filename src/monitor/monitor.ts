@@ -252,6 +252,8 @@ export class Monitor {
     })
     const sum = suppliesSum(states)
     if (sum >= minSupplies) return
+    // `defaultPolicy: false`: rules decide when to shut down (requestFsd); we only notify.
+    if (!this.options.config.defaultPolicy) return
     const why = states
       .filter((s) => s.critical)
       .map((s) => `${s.ups.config.system}: ${s.reason}`)
