@@ -136,7 +136,7 @@ async function main(): Promise<void> {
   const upsdPort = await freePort()
   const nutshellPort = await freePort()
   const dir = await createNutDir({
-    'ups.conf': 'pollinterval = 1\n[dummy]\n  driver = dummy-ups\n  port = dummy.dev\n',
+    'ups.conf': '[dummy]\n  driver = dummy-ups\n  port = dummy.dev\n',
     'dummy.dev': 'ups.status: OL\nbattery.charge: 100\n',
     'upsd.conf': `LISTEN 127.0.0.1 ${upsdPort}\nMAXAGE ${maxAgeS}\n`,
     'upsd.users': '',
