@@ -132,6 +132,9 @@ export class RepeaterDriver implements Driver {
       if (this.stopped) return
       if (refreshAll) this.lastTypeRefresh = this.context.clock.now()
       const variables: RemoteVariable[] = vars.map((v) => ({ ...v, ...types.get(v.name) }))
+      // A variable that goes away and comes back gets its type fetched again.
+      const present = new Set(vars.map((v) => v.name.toLowerCase()))
+      for (const name of this.typed) if (!present.has(name)) this.typed.delete(name)
       for (const name of types.keys()) this.typed.add(name.toLowerCase())
       this.applyRemote({ variables, commands })
       this.failuresInRow = 0
