@@ -41,6 +41,23 @@ export function fail(prefix: string, error: unknown): never {
   throw new ToolExit([`${prefix}${libupsclientMessage(error)}`], reasonOf(error))
 }
 
+/**
+ * `nutshell upsc … | head -1`: NUT's tools die quietly of SIGPIPE; Node would print a
+ * stack trace for EPIPE instead. Exit as quietly, with the shell's code for SIGPIPE.
+ */
+let pipeGuarded = false
+
+export function exitQuietlyOnBrokenPipe(): void {
+  if (pipeGuarded) return
+  pipeGuarded = true
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: Error & { code?: string }) => {
+      if (error.code === 'EPIPE') process.exit(141)
+      throw error
+    })
+  }
+}
+
 export function out(text: string): void {
   process.stdout.write(text)
 }

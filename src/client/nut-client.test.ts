@@ -333,3 +333,14 @@ async function waitUntil(check: () => boolean, timeoutMs = 5000): Promise<void> 
     await new Promise((resolve) => setTimeout(resolve, 5))
   }
 }
+
+test('quit() sends LOGOUT and closes without waiting', async () => {
+  const { client, script } = await withServer(() => undefined)
+  const pending = client.getVar('a', 'b').catch((e: unknown) => e)
+  client.quit()
+  const error = await pending
+  assert.ok(error instanceof NutClientError && error.code === 'NS_CLIENT_CLOSED')
+  await waitUntil(() => script.received.includes('LOGOUT'))
+  await waitUntil(() => script.sockets[0]?.readableEnded === true)
+  assert.equal(client.closed, true)
+})

@@ -5,7 +5,15 @@
  */
 import { parseServerAddress, parseUpsAddress } from '../../client/address.ts'
 import { isNutServerError } from '../../client/errors.ts'
-import { err, fail, out, printJson, runTool, ToolExit } from '../nut-tools-common.ts'
+import {
+  err,
+  exitQuietlyOnBrokenPipe,
+  fail,
+  out,
+  printJson,
+  runTool,
+  ToolExit,
+} from '../nut-tools-common.ts'
 import { getopt } from '../nut-tools-getopt.ts'
 import { upscUsage } from '../nut-tools-usage.ts'
 
@@ -17,6 +25,7 @@ function tooOld(error: unknown, message: string): void {
 }
 
 export async function run(args: string[]): Promise<number> {
+  exitQuietlyOnBrokenPipe()
   const parsed = getopt('upsc', args, 'hlLcV')
   let listUps = false
   let verbose = false

@@ -7,6 +7,7 @@ import type { NutClient } from '../../client/nut-client.ts'
 import {
   awaitResult,
   err,
+  exitQuietlyOnBrokenPipe,
   fail,
   login,
   out,
@@ -21,6 +22,7 @@ import { chopLast, currentUserName, readPassword, readStdinLine } from '../nut-t
 import { upscmdUsage } from '../nut-tools-usage.ts'
 
 export async function run(args: string[]): Promise<number> {
+  exitQuietlyOnBrokenPipe()
   const parsed = getopt('upscmd', args, 'lhu:p:t:wV')
   let listOnly = false
   let username: string | undefined

@@ -8,6 +8,7 @@ import { atoi } from '../../client/nut-client.ts'
 import {
   awaitResult,
   err,
+  exitQuietlyOnBrokenPipe,
   fail,
   login,
   out,
@@ -31,6 +32,7 @@ interface Settings {
 }
 
 export async function run(args: string[]): Promise<number> {
+  exitQuietlyOnBrokenPipe()
   const parsed = getopt('upsrw', args, 'hls:p:t:u:wV')
   const settings: Settings = {
     setvar: undefined,
