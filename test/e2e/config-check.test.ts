@@ -100,6 +100,16 @@ describe('nutshell config check', () => {
     )
   })
 
+  it('converts a NUT directory into a YAML file that checks clean', async () => {
+    const r = await nutshell(['config', 'convert', dir])
+    assert.equal(r.code, 0, r.stderr)
+    assert.match(r.stdout, /^# nutshell configuration, converted from the NUT directory /)
+    await writeFile(join(dir, 'converted.yaml'), r.stdout)
+    const check = await nutshell(['config', 'check', join(dir, 'converted.yaml')])
+    assert.equal(check.code, 0, check.stderr)
+    assert.match(check.stdout, /: ok\n$/)
+  })
+
   it('answers a bad command line with usage and exit 2', async () => {
     const r = await nutshell(['config', 'frobnicate'])
     assert.equal(r.code, 2)

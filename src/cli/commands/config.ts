@@ -9,6 +9,7 @@
 import { readFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import { checkConfig } from '../../config/load.ts'
+import { configToYaml } from '../../config/to-yaml.ts'
 import type { BrokerConfig } from '../../config/types.ts'
 import {
   type ConfigDiagnostic,
@@ -19,10 +20,12 @@ import { loadRulesText } from '../../rules/load.ts'
 
 const usage = `usage: nutshell config check [--json] FILE|DIR
        nutshell config show FILE|DIR
+       nutshell config convert DIR|FILE
 
   check   report every mistake as file:line:col: severity code: message, with advice
           (also in the rule files a YAML config names); exit 1 on errors, 0 otherwise
   show    print the configuration as nutshell reads it (JSON, passwords hidden)
+  convert print the configuration as one native YAML file (e.g. from /etc/nut)
 
   FILE    a native YAML config, or one NUT file (ups.conf, upsd.conf, upsd.users,
           upsmon.conf, upssched.conf)
@@ -90,7 +93,11 @@ export async function run(args: string[]): Promise<number> {
     return 0
   }
   const [sub, target, ...extra] = positionals
-  if ((sub !== 'check' && sub !== 'show') || target === undefined || extra.length > 0) {
+  if (
+    (sub !== 'check' && sub !== 'show' && sub !== 'convert') ||
+    target === undefined ||
+    extra.length > 0
+  ) {
     process.stderr.write(usage)
     return 2
   }
@@ -112,7 +119,13 @@ export async function run(args: string[]): Promise<number> {
     return errors > 0 ? 1 : 0
   }
   for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`)
-  if (sub === 'show') {
+  if (sub === 'convert') {
+    if (result.config !== undefined) process.stdout.write(configToYaml(result.config))
+    else if (errors === 0) {
+      process.stderr.write(`${target}: a single NUT file cannot be converted; give its directory\n`)
+      return 1
+    }
+  } else if (sub === 'show') {
     if (result.config !== undefined) {
       process.stdout.write(`${JSON.stringify(hidePasswords(result.config), null, 2)}\n`)
     } else if (errors === 0) {
