@@ -363,7 +363,9 @@ class Probe {
   private text = ''
   private closed = false
   private wake: (() => void) | undefined
-  private constructor(private readonly socket: Socket) {
+  private readonly socket: Socket
+  private constructor(socket: Socket) {
+    this.socket = socket
     socket.setEncoding('latin1')
     socket.on('data', (d: string) => {
       this.text += d
