@@ -11,7 +11,7 @@
  *   node --import tsx bench/nut-driver-faults.bench.ts [cycles]   (default 12 = 1 min)
  */
 import type { ChildProcess } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+import { existsSync, watch, writeFileSync } from 'node:fs'
 import { createConnection, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
@@ -158,6 +158,13 @@ async function main(): Promise<void> {
         dir.env,
       )
     }
+    const socketTimes: number[] = []
+    const socketName = 'dummy-ups-dummy'
+    const watcher = watch(dir.run, (_event, file) => {
+      if (file === socketName && existsSync(join(dir.run, socketName))) {
+        socketTimes.push(performance.now())
+      }
+    })
     startDriver(0)
     await delay(500)
     const upsd = processes.start('upsd', nutBinaries.upsd, ['-u', 'root', '-F'], dir.env)
@@ -193,6 +200,25 @@ async function main(): Promise<void> {
       startDriver(n)
       await delay(periodMs - downMs)
       marks.push({ kill, restart, end: performance.now(), expected: String(100 - n) })
+    }
+    watcher.close()
+    // From the driver's socket appearing to the server answering from it: the server's part.
+    for (const [name, poller] of Object.entries(pollers)) {
+      const lags = marks.flatMap((m) => {
+        const appeared = socketTimes.find((t) => t >= m.restart && t < m.end)
+        const served = poller.samples.find(
+          (s) =>
+            appeared !== undefined &&
+            s.t >= appeared &&
+            s.t < m.end &&
+            (s.ok || s.value.includes('VAR-NOT-SUPPORTED')),
+        )
+        return appeared === undefined || served === undefined ? [] : [served.t - appeared]
+      })
+      const mean = lags.reduce((a, b) => a + b, 0) / Math.max(1, lags.length)
+      console.log(
+        `${name.padEnd(14)} socket appears → served: mean ${Math.round(mean)} ms, max ${Math.round(Math.max(...lags))} ms (${lags.length} restarts; 50 ms polling)`,
+      )
     }
     const figures: Record<string, Record<string, number>> = {}
     for (const [name, poller] of Object.entries(pollers)) {
