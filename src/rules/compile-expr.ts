@@ -124,13 +124,46 @@ export function toNumber(v: Value): number | undefined {
   if (typeof v === 'number') return Number.isFinite(v) ? v : undefined
   if (typeof v !== 'string' || v.length === 0) return undefined
   const n = Number(v)
-  return Number.isFinite(n) && /^\s*[-+]?(\d+\.?\d*|\.\d+)\s*$/.test(v) ? n : undefined
+  return Number.isFinite(n) && isPlainNumber(v) ? n : undefined
+}
+
+/** Digits with an optional sign and one `.`, blanks around: no hex, exponent or Infinity. */
+function isPlainNumber(text: string): boolean {
+  let i = 0
+  let end = text.length
+  while (i < end && isBlank(text.charCodeAt(i))) i++
+  while (end > i && isBlank(text.charCodeAt(end - 1))) end--
+  if (i < end && (text.charCodeAt(i) === 43 || text.charCodeAt(i) === 45)) i++
+  let digits = 0
+  let dots = 0
+  for (; i < end; i++) {
+    const c = text.charCodeAt(i)
+    if (c >= 48 && c <= 57) digits++
+    else if (c === 46 && dots === 0) dots++
+    else return false
+  }
+  return digits > 0
 }
 
 function hasWord(text: string, word: string): boolean {
+  // Fast path without allocation: status values are upper case, as are the flags.
+  let from = 0
+  for (;;) {
+    const at = text.indexOf(word, from)
+    if (at < 0) break
+    const before = at === 0 ? 32 : text.charCodeAt(at - 1)
+    const after = at + word.length >= text.length ? 32 : text.charCodeAt(at + word.length)
+    if (isBlank(before) && isBlank(after)) return true
+    from = at + 1
+  }
+  if (!/[a-z]/.test(text) && !/[a-z]/.test(word)) return false
   const wanted = word.toUpperCase()
   for (const token of text.split(/\s+/)) if (token.toUpperCase() === wanted) return true
   return false
+}
+
+function isBlank(code: number): boolean {
+  return code === 32 || code === 9 || code === 10 || code === 13
 }
 
 function equals(l: Value, r: Value): boolean | undefined {

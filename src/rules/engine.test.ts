@@ -78,6 +78,22 @@ describe('when rules', () => {
     assert.deepEqual(t.actions(), ['0s log x'])
   })
 
+  it('skips has-only rules when their flags did not move, but not when the variable appears', () => {
+    const t = setup(`when not ups.status has OB { log "not OB: {ups.status}" }
+when ups.status has OB and battery.charge < 50 { log "low on battery" }`)
+    t.set('ups', 'battery.charge', '40')
+    t.set('ups', 'ups.status', 'OL')
+    t.set('ups', 'ups.status', 'OL CHRG')
+    t.set('ups', 'ups.status', 'OB DISCHRG')
+    t.set('ups', 'ups.status', 'OB')
+    t.set('ups', 'ups.status', 'OL')
+    assert.deepEqual(t.actions(), [
+      '0s log not OB: OL',
+      '0s log low on battery',
+      '0s log not OB: OL',
+    ])
+  })
+
   it('applies a rule to each device, and explicit names across devices', () => {
     const t = setup(
       `when ups.load > 80 { log "{ups} loaded" }

@@ -16,7 +16,7 @@ import {
   tick,
 } from '../monitor/notify-events.ts'
 import type { ActionBody, ActionSink } from './action-sink.ts'
-import type { Rule, RulesFile } from './ast.ts'
+import type { Expr, Rule, RulesFile } from './ast.ts'
 import {
   type ActionContext,
   type ActionHost,
@@ -24,7 +24,13 @@ import {
   compileActions,
   request,
 } from './compile-actions.ts'
-import { type Compiled, collectReads, compileExpr, readVariable } from './compile-expr.ts'
+import {
+  type Compiled,
+  collectReads,
+  compileExpr,
+  type EvalContext,
+  readVariable,
+} from './compile-expr.ts'
 import type { SourceFile } from './source.ts'
 
 /**
@@ -66,11 +72,14 @@ interface WhenRule {
   global: boolean
   defaultDevice: string
   cond: Compiled
+  /** Variables this rule reads only as `VAR has FLAG`, with their flags (upper case). */
+  hasOnly: Map<string, Set<string>>
   holdMs: number
   body: CompiledAction[]
   otherwise: { cond: Compiled | undefined; holdMs: number; body: CompiledAction[] } | undefined
   hasElse: boolean
-  instances: Map<string, WhenInstance>
+  /** Per device, by the engine's device slot (slot 0: the rule over named devices only). */
+  instances: Array<WhenInstance | undefined>
 }
 
 interface OnRule {
@@ -95,6 +104,8 @@ export class RulesEngine {
   private readonly eventIndex = new Map<string, OnRule[]>()
   private readonly timerIndex = new Map<string, TimerRule[]>()
   private readonly timers = new Map<string, TimerHandle>()
+  /** Device (lower-case name) → its index in every rule's `instances`; '' is slot 0. */
+  private readonly slots = new Map<string, number>([['', 0]])
   private readonly notifyStates = new Map<
     string,
     { state: NotifyState; tick: TimerHandle | undefined }
@@ -121,9 +132,9 @@ export class RulesEngine {
     this.unsubscribe = this.options.store.onChange((change) => this.onChange(change))
     for (const device of this.options.store.list()) {
       this.deriveInitial(device)
-      for (const rule of this.whenRules) if (!rule.global) this.evaluate(rule, device)
+      for (const rule of this.whenRules) if (!rule.global) this.evaluateFor(rule, device)
     }
-    for (const rule of this.whenRules) if (rule.global) this.evaluate(rule, undefined)
+    for (const rule of this.whenRules) if (rule.global) this.evaluateFor(rule, undefined)
   }
 
   stop(): void {
@@ -132,8 +143,8 @@ export class RulesEngine {
     for (const handle of this.timers.values()) handle.cancel()
     this.timers.clear()
     for (const rule of this.whenRules) {
-      for (const instance of rule.instances.values()) instance.timer?.cancel()
-      rule.instances.clear()
+      for (const instance of rule.instances) instance?.timer?.cancel()
+      rule.instances.length = 0
     }
     for (const entry of this.notifyStates.values()) entry.tick?.cancel()
     this.notifyStates.clear()
@@ -184,6 +195,7 @@ export class RulesEngine {
           location,
           scope,
           global: scope === undefined && reads.local.size === 0 && reads.qualified.size > 0,
+          hasOnly: hasOnlyReads([rule.cond, rule.otherwise?.cond]),
           defaultDevice: reads.devices[0] ?? '',
           cond: compileExpr(rule.cond),
           holdMs: (rule.hold?.seconds ?? 0) * 1000,
@@ -200,7 +212,7 @@ export class RulesEngine {
                   body: compileActions(rule.otherwise.body, this.host),
                 },
           hasElse: rule.otherwise !== undefined,
-          instances: new Map(),
+          instances: [],
         }
         this.whenRules.push(when)
         for (const name of reads.local) push(this.localIndex, name, when)
@@ -219,7 +231,8 @@ export class RulesEngine {
       case 'variable-removed': {
         const device = store.get(change.device)
         const name = change.name.toLowerCase()
-        this.variableChanged(device, change.device, name)
+        const value = change.kind === 'variable' ? change.value : undefined
+        this.variableChanged(device, change.device, name, { previous: change.previous, value })
         if (name === 'ups.status' && device !== undefined) this.statusChanged(device)
         return
       }
@@ -238,7 +251,7 @@ export class RulesEngine {
       case 'device-added': {
         const device = store.get(change.device)
         if (device !== undefined)
-          for (const rule of this.whenRules) if (!rule.global) this.evaluate(rule, device)
+          for (const rule of this.whenRules) if (!rule.global) this.evaluateFor(rule, device)
         return
       }
       case 'device-removed':
@@ -250,22 +263,49 @@ export class RulesEngine {
     }
   }
 
-  private variableChanged(device: Device | undefined, deviceName: string, name: string): void {
+  /**
+   * `values`, when known, lets rules that read the variable only through `has FLAG` skip
+   * a change that did not add or remove any of their flags (DISCHRG/CHRG toggles, ...).
+   */
+  private variableChanged(
+    device: Device | undefined,
+    deviceName: string,
+    name: string,
+    values?: { previous: string | undefined; value: string | undefined },
+  ): void {
+    const key = deviceName.toLowerCase()
     const local = this.localIndex.get(name)
-    if (local !== undefined && device !== undefined)
-      for (const rule of local) this.evaluate(rule, device)
-    const qualified = this.qualifiedIndex.get(`${deviceName.toLowerCase()}:${name}`)
+    if (local !== undefined && device !== undefined) {
+      const ctx = { device, store: this.options.store }
+      // A variable appearing or going away can change `not VAR has X` without a flag moving.
+      const flagChanged =
+        values === undefined ||
+        values.previous === undefined ||
+        values.value === undefined ||
+        device.fsdLatched
+          ? undefined
+          : new FlagDiff(values.previous, values.value)
+      for (const rule of local) {
+        const flags = rule.hasOnly.get(name)
+        if (flags !== undefined && flagChanged !== undefined && !flagChanged.anyChanged(flags))
+          continue
+        this.evaluate(rule, ctx, key)
+      }
+    }
+    const qualified = this.qualifiedIndex.get(`${key}:${name}`)
     if (qualified === undefined) return
     for (const rule of qualified) {
-      if (rule.global) this.evaluate(rule, undefined)
-      else for (const d of this.options.store.list()) this.evaluate(rule, d)
+      if (rule.global) this.evaluate(rule, { device: undefined, store: this.options.store }, '')
+      else for (const d of this.options.store.list()) this.evaluateFor(rule, d)
     }
   }
 
   private forgetDevice(key: string): void {
     for (const rule of this.whenRules) {
-      rule.instances.get(key)?.timer?.cancel()
-      rule.instances.delete(key)
+      const slot = this.slots.get(key)
+      if (slot === undefined) continue
+      rule.instances[slot]?.timer?.cancel()
+      rule.instances[slot] = undefined
     }
     for (const [timerKey, handle] of this.timers)
       if (timerKey.startsWith(`${key}\u0000`)) {
@@ -278,23 +318,38 @@ export class RulesEngine {
 
   // ---- when rules ----------------------------------------------------------------------
 
-  private evaluate(rule: WhenRule, device: Device | undefined): void {
-    if (rule.scope !== undefined && device?.name.toLowerCase() !== rule.scope) return
+  private evaluateFor(rule: WhenRule, device: Device | undefined): void {
     const key = device === undefined ? '' : device.name.toLowerCase()
-    let instance = rule.instances.get(key)
+    this.evaluate(rule, { device, store: this.options.store }, key)
+  }
+
+  private slotOf(key: string): number {
+    let slot = this.slots.get(key)
+    if (slot === undefined) {
+      slot = this.slots.size
+      this.slots.set(key, slot)
+    }
+    return slot
+  }
+
+  /** `key` is the device's lower-case name ('' for a rule over named devices only). */
+  private evaluate(rule: WhenRule, ctx: EvalContext, key: string): void {
+    if (rule.scope !== undefined && key !== rule.scope) return
+    const slot = this.slotOf(key)
+    let instance = rule.instances[slot]
     if (instance === undefined) {
       instance = { phase: 'idle', timer: undefined }
-      rule.instances.set(key, instance)
+      rule.instances[slot] = instance
     }
     try {
-      this.step(rule, instance, device)
+      this.step(rule, instance, ctx)
     } catch (error) {
       this.runtimeError(rule.location, error)
     }
   }
 
-  private step(rule: WhenRule, instance: WhenInstance, device: Device | undefined): void {
-    const ctx = { device, store: this.options.store }
+  private step(rule: WhenRule, instance: WhenInstance, ctx: EvalContext): void {
+    const device = ctx.device
     const holds = rule.cond(ctx) === true
     switch (instance.phase) {
       case 'idle':
@@ -342,11 +397,7 @@ export class RulesEngine {
   }
 
   /** Whether a fired rule may re-arm: its `else when` holds, or else its condition no longer does. */
-  private clearHolds(
-    rule: WhenRule,
-    ctx: { device: Device | undefined; store: DeviceStore },
-    holds: boolean,
-  ): boolean {
+  private clearHolds(rule: WhenRule, ctx: EvalContext, holds: boolean): boolean {
     const clearCond = rule.otherwise?.cond
     return clearCond === undefined ? !holds : clearCond(ctx) === true
   }
@@ -502,6 +553,72 @@ export class RulesEngine {
         'rule action failed',
       )
   }
+}
+
+/** Which flags of a has-only variable changed between two values (computed lazily). */
+class FlagDiff {
+  private readonly before: Set<string>
+  private readonly after: Set<string>
+
+  constructor(before: string | undefined, after: string | undefined) {
+    this.before = words(before)
+    this.after = words(after)
+  }
+
+  anyChanged(flags: Set<string>): boolean {
+    for (const flag of flags) if (this.before.has(flag) !== this.after.has(flag)) return true
+    return false
+  }
+}
+
+function words(value: string | undefined): Set<string> {
+  const set = new Set<string>()
+  if (value === undefined) return set
+  for (const w of value.split(/\s+/)) if (w !== '') set.add(w.toUpperCase())
+  return set
+}
+
+/** Unqualified variables read only as `VAR has FLAG` (a flag word or a string). */
+function hasOnlyReads(exprs: Array<Expr | undefined>): Map<string, Set<string>> {
+  const flags = new Map<string, Set<string> | null>()
+  const walk = (e: Expr): void => {
+    switch (e.kind) {
+      case 'var':
+        if (e.device === undefined) flags.set(e.name.toLowerCase(), null)
+        return
+      case 'unary':
+        walk(e.operand)
+        return
+      case 'binary': {
+        const right = e.right
+        if (
+          e.op === 'has' &&
+          e.left.kind === 'var' &&
+          e.left.device === undefined &&
+          (right.kind === 'flag' || right.kind === 'string')
+        ) {
+          const name = e.left.name.toLowerCase()
+          const known = flags.get(name)
+          if (known === null) return
+          const set = known ?? new Set<string>()
+          set.add((right.kind === 'flag' ? right.name : right.value).toUpperCase())
+          flags.set(name, set)
+          return
+        }
+        walk(e.left)
+        walk(right)
+        return
+      }
+      default:
+        return
+    }
+  }
+  for (const e of exprs) if (e !== undefined) walk(e)
+  const out = new Map<string, Set<string>>()
+  for (const [name, set] of flags)
+    if (set !== null && set !== undefined && !set.has('') && ![...set].some((f) => /\s/.test(f)))
+      out.set(name, set)
+  return out
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
