@@ -300,7 +300,9 @@ on(
   'LOGIN',
   'LOGIN a b',
 )
+on('mons2', 'USERNAME mons', 'PASSWORD secpass', 'LOGIN Dummy')
 on('anon', 'GET NUMLOGINS dummy', 'GET NUMLOGINS DUMMY', 'LIST CLIENT dummy', 'LIST CLIENT Dummy')
+steps.push({ session: 'mons2', close: true })
 on(
   'admin',
   'USERNAME admin',
@@ -457,6 +459,8 @@ const sourceAddress: Record<string, string> = {
   wrongpw: '127.0.0.3',
   ghost: '127.0.0.4',
   nopass: '127.0.0.5',
+  // A second logged-in client, so that LIST CLIENT shows upsd's order (newest connection first).
+  mons2: '127.0.0.6',
 }
 
 /** Requests after which upsd's reply buffer is lost, so the sentinel is sent separately. */
