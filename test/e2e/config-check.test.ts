@@ -3,41 +3,89 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { run } from '../helpers/processes.ts'
+import { parseYamlConfig } from '../../src/config/yaml-load.ts'
+import { type RunResult, run } from '../helpers/processes.ts'
 
-const nutshell = (args: string[]) =>
-  run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { timeoutMs: 30_000 })
-
-describe('nutshell config check', () => {
+/**
+ * The `nutshell config` cases run in one child process (test/e2e/config-runner.ts), so
+ * Node and tsx start once; one case goes through src/cli/main.ts to prove the wiring.
+ */
+describe('nutshell config check | show | convert', () => {
   let dir: string
+  const results = new Map<string, RunResult>()
+  const result = (args: string[]): RunResult => {
+    const r = results.get(JSON.stringify(args))
+    assert.ok(r, `case ${JSON.stringify(args)} was not run`)
+    return r
+  }
+  const at = (name: string) => join(dir, name)
+
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'ns-check-'))
     await writeFile(
-      join(dir, 'good.yaml'),
+      at('good.yaml'),
       'devices:\n  - {name: a, driver: dummy-ups, port: a.dev}\nusers:\n  - {name: admin, password: "secret"}\n',
     )
     await writeFile(
-      join(dir, 'bad.yaml'),
+      at('bad.yaml'),
       'devices:\n  - name: a\n    drvier: dummy-ups\n    port: a.dev\n',
     )
-    await writeFile(join(dir, 'ups.conf'), '[a]\n\tdriver = dummy-ups\n\tport = a.dev\n')
-    await writeFile(join(dir, 'upsd.conf'), 'MAXAGE 15s\n')
-    await writeFile(join(dir, 'upsd.users'), '[admin]\n\tpassword = secret\n')
+    await writeFile(at('ups.conf'), '[a]\n\tdriver = dummy-ups\n\tport = a.dev\n')
+    await writeFile(at('upsd.conf'), 'MAXAGE 15s\n')
+    await writeFile(at('upsd.users'), '[admin]\n\tpassword = secret\n')
+    await writeFile(at('with-rules.yaml'), 'rules:\n  files: [r.rules, none.rules]\n')
+    await writeFile(at('r.rules'), 'when battery.charg < 20 {\n  shutdown\n}\n')
+    const cases = [
+      ['check', at('good.yaml')],
+      ['check', at('bad.yaml')],
+      ['check', dir],
+      ['show', '--json', dir],
+      ['check', '--json', at('with-rules.yaml')],
+      ['convert', dir],
+      ['frobnicate'],
+    ]
+    await writeFile(at('cases.json'), JSON.stringify(cases))
+    const batch = await run(
+      process.execPath,
+      ['--import', 'tsx', 'test/e2e/config-runner.ts', at('cases.json')],
+      { timeoutMs: 30_000 },
+    )
+    assert.equal(batch.code, 0, batch.stderr)
+    const out = JSON.parse(batch.stdout) as { code: number; stdout: string; stderr: string }[]
+    cases.forEach((c, i) => {
+      const r = out[i] as { code: number; stdout: string; stderr: string }
+      results.set(JSON.stringify(c), {
+        code: r.code,
+        signal: null,
+        stdout: r.stdout,
+        stderr: r.stderr,
+      })
+    })
   })
   after(async () => {
     await rm(dir, { recursive: true, force: true })
   })
 
-  it('accepts a good YAML file', async () => {
-    const r = await nutshell(['config', 'check', join(dir, 'good.yaml')])
+  it('runs through the nutshell command', async () => {
+    const r = await run(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', 'config', 'check', at('bad.yaml')],
+      { timeoutMs: 30_000 },
+    )
+    assert.equal(r.code, 1)
+    assert.match(r.stderr, /error unknown-key/)
+  })
+
+  it('accepts a good YAML file', () => {
+    const r = result(['check', at('good.yaml')])
     assert.equal(r.code, 0, r.stderr)
     assert.match(r.stdout, /: ok\n$/)
     assert.equal(r.stderr, '')
   })
 
-  it('reports a mistake with file:line:col, code, path and advice, and exits 1', async () => {
-    const file = join(dir, 'bad.yaml')
-    const r = await nutshell(['config', 'check', file])
+  it('reports a mistake with file:line:col, code, path and advice, and exits 1', () => {
+    const file = at('bad.yaml')
+    const r = result(['check', file])
     assert.equal(r.code, 1)
     assert.match(
       r.stderr,
@@ -49,8 +97,8 @@ describe('nutshell config check', () => {
     assert.match(r.stdout, /2 errors, 0 warnings/)
   })
 
-  it('checks a NUT directory: warnings do not fail', async () => {
-    const r = await nutshell(['config', 'check', dir])
+  it('checks a NUT directory: warnings do not fail', () => {
+    const r = result(['check', dir])
     assert.equal(r.code, 0, r.stderr)
     assert.match(
       r.stderr,
@@ -59,8 +107,8 @@ describe('nutshell config check', () => {
     assert.match(r.stdout, /0 errors, 1 warning/)
   })
 
-  it('prints JSON for tools and hides passwords in show', async () => {
-    const r = await nutshell(['config', 'show', '--json', dir])
+  it('prints JSON for tools and hides passwords in show', () => {
+    const r = result(['show', '--json', dir])
     assert.equal(r.code, 0, r.stderr)
     const out = JSON.parse(r.stdout) as {
       ok: boolean
@@ -83,10 +131,8 @@ describe('nutshell config check', () => {
     )
   })
 
-  it('checks the rule files a YAML config names', async () => {
-    await writeFile(join(dir, 'with-rules.yaml'), 'rules:\n  files: [r.rules, none.rules]\n')
-    await writeFile(join(dir, 'r.rules'), 'when battery.charg < 20 {\n  shutdown\n}\n')
-    const r = await nutshell(['config', 'check', '--json', join(dir, 'with-rules.yaml')])
+  it('checks the rule files a YAML config names', () => {
+    const r = result(['check', '--json', at('with-rules.yaml')])
     assert.equal(r.code, 1)
     const out = JSON.parse(r.stdout) as {
       diagnostics: { file: string; line: number; code: string }[]
@@ -100,18 +146,21 @@ describe('nutshell config check', () => {
     )
   })
 
-  it('converts a NUT directory into a YAML file that checks clean', async () => {
-    const r = await nutshell(['config', 'convert', dir])
+  it('converts a NUT directory into a YAML file that checks clean', () => {
+    const r = result(['convert', dir])
     assert.equal(r.code, 0, r.stderr)
     assert.match(r.stdout, /^# nutshell configuration, converted from the NUT directory /)
-    await writeFile(join(dir, 'converted.yaml'), r.stdout)
-    const check = await nutshell(['config', 'check', join(dir, 'converted.yaml')])
-    assert.equal(check.code, 0, check.stderr)
-    assert.match(check.stdout, /: ok\n$/)
+    const back = parseYamlConfig(r.stdout, at('converted.yaml'), {})
+    assert.deepEqual(back.diagnostics, [])
+    assert.ok(back.ok)
+    assert.deepEqual(
+      back.value.devices.map((d) => [d.name, d.port]),
+      [['a', at('a.dev')]],
+    )
   })
 
-  it('answers a bad command line with usage and exit 2', async () => {
-    const r = await nutshell(['config', 'frobnicate'])
+  it('answers a bad command line with usage and exit 2', () => {
+    const r = result(['frobnicate'])
     assert.equal(r.code, 2)
     assert.match(r.stderr, /usage: nutshell config check/)
   })
