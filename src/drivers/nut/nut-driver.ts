@@ -42,7 +42,8 @@ export class NutDriver implements Driver {
     if (settings.attachOnly === true) {
       this.process = undefined
     } else {
-      const user = settings.user ?? config.options['user']
+      // The section's own user wins over the global one, as the driver itself reads ups.conf.
+      const user = config.options['user'] ?? settings.user
       this.process = new DriverProcess({
         program: join(settings.driverPath ?? defaultDriverPath, basename(config.driver)),
         ups: config.name,
