@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict'
 import { existsSync, readFileSync } from 'node:fs'
+import { connect } from 'node:net'
+import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { NutClient } from '../../src/client/index.ts'
 import { devicesFromUpsConf } from '../../src/config/from-nut.ts'
@@ -11,7 +13,9 @@ import { typeWords } from '../../src/devices/variable.ts'
 import { nutKeptValue } from '../../src/drivers/dummy/data-file.ts'
 import { DummyDriver } from '../../src/drivers/dummy/dummy-driver.ts'
 import { namesWithOwnFlags } from '../../src/drivers/dummy/variable-flags.ts'
+import { type DriverToServerMessage, parseSocketLine } from '../../src/protocol/driver-socket.ts'
 import { parseUpsConf } from '../../src/protocol/nut-config/ups-conf.ts'
+import { dumpMessages } from '../../src/server/driver-socket-dump.ts'
 import { type RealNut, startRealNut } from '../helpers/nut-peer.ts'
 import { waitFor } from '../helpers/wait.ts'
 
@@ -102,6 +106,35 @@ const files: Record<string, string> = {
     'TIMER 1',
     '',
   ].join('\n'),
+}
+
+/** The real driver's answer to DUMPALL on its state socket, parsed. */
+function realDump(socketPath: string): Promise<unknown[]> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(socketPath)
+    let text = ''
+    const timer = setTimeout(() => {
+      socket.destroy()
+      reject(new Error(`no DUMPDONE from ${socketPath}`))
+    }, 5000)
+    socket.setEncoding('utf8')
+    socket.on('connect', () => socket.write('DUMPALL\n'))
+    socket.on('error', reject)
+    socket.on('data', (chunk: string) => {
+      text += chunk
+      const lines = text.split('\n')
+      const done = lines.findIndex((l) => l === 'DUMPDONE')
+      if (done < 0) return
+      clearTimeout(timer)
+      socket.destroy()
+      resolve(
+        lines.slice(0, done + 1).map((l) => {
+          const parsed = parseSocketLine(l)
+          return parsed.ok ? parsed.message : { unparsed: l }
+        }),
+      )
+    })
+  })
 }
 
 interface View {
@@ -226,5 +259,22 @@ describe('built-in dummy-ups against Debian dummy-ups 2.8.0 + upsd', () => {
     assert.deepEqual(last[1], last[0])
     const status = await client.getVar('seq', 'ups.status')
     assert.ok(['OB DISCHRG', 'OL CHRG'].includes(status), status)
+  })
+
+  // Last: a socket client that goes away can upset a 2.8.0 driver later (reference 6).
+  it('DUMPALL on the driver socket: the same messages, flags and aux', async () => {
+    for (const ups of ['plain', 'names', 'options']) {
+      const device = store.get(ups)
+      assert.ok(device)
+      // dummy-ups sends "SETFLAGS name" with no flag for an override; nutshell sends nothing.
+      const dumped = (await realDump(join(real.dir.run, `dummy-ups-${ups}`))).filter(
+        (m) =>
+          !(
+            (m as DriverToServerMessage).type === 'SETFLAGS' &&
+            (m as { flags: string[] }).flags.length === 0
+          ),
+      )
+      assert.deepEqual(dumpMessages(device), dumped, ups)
+    }
   })
 })

@@ -225,7 +225,12 @@ export class DummyDriver implements Driver {
   private initialise(): void {
     this.initialised = true
     const device = this.device
-    for (const { name, value } of initialVariables) this.apply(name, value)
+    // Set before any override, which then keeps their aux (32) and clears their flags.
+    for (const { name, value } of initialVariables) {
+      device.setValue(name, value)
+      device.setFlags(name, { writable: true, kind: 'string' })
+      device.setMaxLength(name, 32)
+    }
     device.setValue('device.type', 'ups')
     for (const { name, value } of this.setup.driverVariables) device.setValue(name, value)
     for (const { name, value } of this.setup.defaults) device.setValue(name, value)
