@@ -123,7 +123,7 @@ function realDump(socketPath: string): Promise<unknown[]> {
     socket.on('data', (chunk: string) => {
       text += chunk
       const lines = text.split('\n')
-      const done = lines.findIndex((l) => l === 'DUMPDONE')
+      const done = lines.indexOf('DUMPDONE')
       if (done < 0) return
       clearTimeout(timer)
       socket.destroy()
