@@ -71,11 +71,14 @@ export class DriverSocketServer {
 
   async start(): Promise<void> {
     this.unsubscribe = this.options.store.onChange((change) => this.onChange(change))
-    const wanted = this.options.devices
     for (const device of this.options.store.list()) {
-      if (wanted === undefined || wanted.some((n) => n.toLowerCase() === device.name.toLowerCase()))
-        await this.expose(device)
+      if (this.wants(device.name)) await this.expose(device)
     }
+  }
+
+  private wants(name: string): boolean {
+    const wanted = this.options.devices
+    return wanted === undefined || wanted.some((n) => n.toLowerCase() === name.toLowerCase())
   }
 
   async stop(): Promise<void> {
@@ -127,7 +130,7 @@ export class DriverSocketServer {
   private onChange(change: DeviceChange): void {
     if (change.kind === 'device-added') {
       const device = this.options.store.get(change.device)
-      if (device !== undefined && this.options.devices === undefined) {
+      if (device !== undefined && this.wants(device.name)) {
         this.expose(device).catch((error: unknown) =>
           this.log.warn({ device: change.device, err: describeError(error) }, 'cannot expose'),
         )
