@@ -215,3 +215,39 @@ on timer t { log "t" }`)
     assert.equal(t.clock.pendingCount(), 0)
   })
 })
+
+describe('evaluation properties', () => {
+  it('never raises a run-time error, whatever the rules read and the devices report', async () => {
+    const fc = (await import('fast-check')).default
+    const { ruleText: rule } = await import('../../test/fixtures/rules/arbitraries.ts')
+    const { pino } = await import('pino')
+    const errors: string[] = []
+    const log = pino({ level: 'error' }, { write: (line: string) => errors.push(line) })
+    const value = fc.constantFrom('', '0', '42', '-3.5', 'OB LB', 'OL', 'n/a', '1e9', ' 7 ', 'NaN')
+    const name = fc.constantFrom('battery.charge', 'ups.status', 'comm', 'x', 'input.L1-L2.voltage')
+    fc.assert(
+      fc.property(
+        fc.array(rule, { minLength: 1, maxLength: 4 }),
+        fc.array(fc.tuple(name, value), { maxLength: 12 }),
+        (rules, writes) => {
+          const loaded = loadRulesText('p.rules', rules.join('\n'))
+          if (loaded.diagnostics.some((d) => d.severity === 'error')) return
+          const clock = new ManualClock()
+          const store = new DeviceStore()
+          const device = store.add('ups')
+          device.setCommState('ok')
+          const engine = new RulesEngine([loaded], { store, clock, sink: new RecordingSink(), log })
+          engine.start()
+          for (const [n, v] of writes) {
+            if (v === '') device.deleteVariable(n)
+            else device.setValue(n, v)
+            clock.advance(30_000)
+          }
+          engine.stop()
+        },
+      ),
+      { numRuns: 150 },
+    )
+    assert.deepEqual(errors, [])
+  })
+})

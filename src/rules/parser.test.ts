@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
+import { ruleText as rule } from '../../test/fixtures/rules/arbitraries.ts'
 import type { Expr } from './ast.ts'
 import { lex } from './lexer.ts'
 import { parseRules } from './parser.ts'
@@ -129,62 +130,6 @@ when b > 2 { shutdown }`)
 })
 
 // ---- properties --------------------------------------------------------------------
-
-const names = fc.constantFrom(
-  'battery.charge',
-  'ups.status',
-  'ups1:ups.load',
-  'comm',
-  'input.L1-L2.voltage',
-  'x',
-)
-const leaf: fc.Arbitrary<string> = fc.oneof(
-  names,
-  fc.nat(1000).map(String),
-  fc.constantFrom('30s', '5m', '1h30m', '"text"', '"a \\"q\\""', '2.5'),
-)
-const { expr } = fc.letrec<{ expr: string }>((tie) => ({
-  expr: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
-    leaf,
-    fc
-      .tuple(
-        tie('expr'),
-        fc.constantFrom('+', '-', '*', '/', '%', '<', '>=', '==', '!=', 'and', 'or'),
-        tie('expr'),
-      )
-      .map(([a, op, b]) => `${a} ${op} ${b}`),
-    tie('expr').map((e) => `(${e})`),
-    tie('expr').map((e) => `not ${e}`),
-    tie('expr').map((e) => `-${e}`),
-    names.map((n) => `${n} has OB`),
-  ),
-}))
-const action = fc.constantFrom(
-  'notify "n {ups}"',
-  'shutdown',
-  'exec ["/bin/a", "b"]',
-  'instcmd u load.off',
-  'set x 1',
-  'start timer t 5m',
-  'cancel timer t',
-  'fsd',
-)
-const rule = fc.oneof(
-  fc
-    .tuple(
-      expr,
-      fc.option(fc.constantFrom('10s', '2m')),
-      fc.array(action, { maxLength: 3 }),
-      fc.option(expr),
-    )
-    .map(
-      ([c, hold, body, clear]) =>
-        `when ${c}${hold === null ? '' : ` for ${hold}`} { ${body.join('; ')} }${clear === null ? '' : ` else when ${clear} { log "c" }`}`,
-    ),
-  fc.array(action, { maxLength: 3 }).map((body) => `on ONBATT { ${body.join('\n')} }`),
-  fc.array(action, { maxLength: 3 }).map((body) => `on timer t {\n${body.join('\n')}\n}`),
-)
 
 describe('parser properties', () => {
   it('never throws on any input', () => {
