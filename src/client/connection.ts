@@ -12,8 +12,7 @@
  * route its own lines to a listener before they are matched to requests; lines that arrive
  * while nothing is pending go to `onUnsolicited` when set, and are a violation otherwise.
  */
-import { lookup } from 'node:dns/promises'
-import { isIP, connect as netConnect, type Socket } from 'node:net'
+import type { Socket } from 'node:net'
 import { StringDecoder } from 'node:string_decoder'
 import type { TLSSocket } from 'node:tls'
 import type { Clock, TimerHandle } from '../core/clock.ts'
@@ -27,6 +26,7 @@ import {
   parseReply,
   type ReplyLine,
 } from './reply.ts'
+import { openSocket } from './socket.ts'
 import type { NutTlsOptions, TlsMode } from './tls.ts'
 
 export interface ConnectionOptions {
@@ -340,72 +340,4 @@ export class Connection {
     })
     for (const listener of [...this.closeListeners]) listener(error)
   }
-}
-
-function systemCodeOf(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null) return undefined
-  const code = (error as { code?: unknown }).code
-  return typeof code === 'string' ? code : undefined
-}
-
-/** Resolves the host and tries each address in turn, as libupsclient does. */
-async function openSocket(options: ConnectionOptions): Promise<Socket> {
-  const where = `${options.host}:${options.port}`
-  let addresses: Array<{ address: string; family: number }>
-  const literal = isIP(options.host)
-  try {
-    addresses =
-      literal !== 0
-        ? [{ address: options.host, family: literal }]
-        : await lookup(options.host, { all: true, family: options.family })
-  } catch (error) {
-    throw new NutClientError('NS_CLIENT_CONNECT', `cannot resolve ${options.host}`, {
-      cause: error,
-      systemCode: systemCodeOf(error) ?? 'ENOTFOUND',
-    })
-  }
-  let last: unknown
-  const deadline = options.clock.now() + options.connectTimeoutMs
-  for (const { address, family } of addresses) {
-    const remaining = deadline - options.clock.now()
-    if (remaining <= 0) break
-    try {
-      return await connectOne(address, family, options.port, remaining, options.clock)
-    } catch (error) {
-      last = error
-    }
-  }
-  const code = systemCodeOf(last) ?? 'ETIMEDOUT'
-  throw new NutClientError('NS_CLIENT_CONNECT', `cannot connect to ${where}: ${code}`, {
-    cause: last,
-    systemCode: code,
-  })
-}
-
-function connectOne(
-  address: string,
-  family: number,
-  port: number,
-  timeoutMs: number,
-  clock: Clock,
-): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = netConnect({ host: address, port, family, autoSelectFamily: false })
-    const timer = clock.setTimeout(() => {
-      socket.destroy()
-      reject(Object.assign(new Error(`connect to ${address} timed out`), { code: 'ETIMEDOUT' }))
-    }, timeoutMs)
-    socket.once('connect', () => {
-      timer.cancel()
-      socket.off('error', onError)
-      socket.setNoDelay(true)
-      resolve(socket)
-    })
-    const onError = (error: Error): void => {
-      timer.cancel()
-      socket.destroy()
-      reject(error)
-    }
-    socket.once('error', onError)
-  })
 }

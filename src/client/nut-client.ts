@@ -15,6 +15,27 @@ import { Connection, type PushFilter, type ReplyShape } from './connection.ts'
 import { NutClientError, NutServerError } from './errors.ts'
 import type { ReplyLine } from './reply.ts'
 import type { NutTlsOptions, TlsMode } from './tls.ts'
+import {
+  type Accepted,
+  atoi,
+  decodeType,
+  type NamedValue,
+  type Range,
+  type TrackingStatus,
+  type UpsEntry,
+  type VariableType,
+} from './types.ts'
+
+export {
+  type Accepted,
+  atoi,
+  decodeType,
+  type NamedValue,
+  type Range,
+  type TrackingStatus,
+  type UpsEntry,
+  type VariableType,
+}
 
 export interface NutClientOptions {
   /** Default 'localhost' (every address it resolves to is tried in turn). */
@@ -33,45 +54,6 @@ export interface NutClientOptions {
   /** Restrict name resolution to IPv4 (4) or IPv6 (6). Default: both (0). */
   family?: 0 | 4 | 6
   clock?: Clock
-}
-
-export interface NamedValue {
-  name: string
-  value: string
-}
-
-export interface UpsEntry {
-  name: string
-  description: string
-}
-
-/** `GET TYPE`, decoded. `flags` holds the words as sent (`RW`, `ENUM`, `STRING:16`, …). */
-export interface VariableType {
-  flags: string[]
-  rw: boolean
-  enum: boolean
-  range: boolean
-  /** 'string' with `maxLength`, or 'number' (upsd's answer for everything not STRING). */
-  kind: 'string' | 'number' | 'unknown'
-  maxLength?: number
-}
-
-export interface Range {
-  min: number
-  max: number
-}
-
-export type TrackingStatus =
-  | 'PENDING'
-  | 'SUCCESS'
-  | 'ERR UNKNOWN'
-  | 'ERR INVALID-ARGUMENT'
-  | 'ERR FAILED'
-
-/** The result of SET VAR / INSTCMD: `trackingId` when tracking is on (`OK TRACKING <id>`). */
-export interface Accepted {
-  reply: string
-  trackingId?: string
 }
 
 const trackingResults = new Set<string>([
@@ -395,29 +377,4 @@ export class NutClient {
 function accepted(reply: string): Accepted {
   const match = /^OK TRACKING (\S+)$/.exec(reply)
   return match?.[1] === undefined ? { reply } : { reply, trackingId: match[1] }
-}
-
-/** C's atoi, for RANGE bounds. */
-export function atoi(text: string): number {
-  const match = /^\s*([+-]?\d+)/.exec(text)
-  if (match?.[1] === undefined) return 0
-  const value = Number.parseInt(match[1], 10)
-  return Number.isSafeInteger(value) ? value : 0
-}
-
-/** Decodes GET TYPE's flag words (order as upsd sends them, any order accepted). */
-export function decodeType(flags: string[]): VariableType {
-  const type: VariableType = { flags, rw: false, enum: false, range: false, kind: 'unknown' }
-  for (const flag of flags) {
-    const upper = flag.toUpperCase()
-    if (upper === 'RW') type.rw = true
-    else if (upper === 'ENUM') type.enum = true
-    else if (upper === 'RANGE') type.range = true
-    else if (upper === 'NUMBER') type.kind = 'number'
-    else if (upper.startsWith('STRING:')) {
-      type.kind = 'string'
-      type.maxLength = atoi(flag.slice(7))
-    }
-  }
-  return type
 }
