@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { stat } from 'node:fs/promises'
 import { after, before, describe, it } from 'node:test'
 import { silentLogger } from '../../src/core/log.ts'
 import type { CommandOutcome } from '../../src/devices/command-result.ts'
@@ -80,6 +81,7 @@ describe('real upsd serving a nutshell device through the driver socket', () => 
     })
 
   it('serves every variable, with the flags and ranges upsd reports', async () => {
+    assert.equal((await stat(server.socketPath('x'))).mode & 0o777, 0o660)
     const all = await upsc()
     assert.equal(all.code, 0, all.stderr)
     assert.match(all.stdout, /^ups\.model: Model #1 "quoted"$/m)
