@@ -176,6 +176,50 @@ users:
     assert.match(r.diagnostics[0]?.advice ?? '', /did you mean 'options'/)
   })
 
+  it('resolves aliases and ignores top-level x- keys that hold anchors', () => {
+    const r = load(`
+x-secret: &pw "s3cret"
+x-dummy: &dummy {driver: dummy-ups, options: {mode: dummy-once}}
+devices:
+  - {name: a, port: a.dev, <<: *dummy}
+users:
+  - {name: admin, password: *pw}
+`)
+    // Merge keys (<<) are not YAML 1.2: reported, with the allowed keys.
+    assert.equal(r.ok, false)
+    assert.deepEqual(
+      r.diagnostics.map((d) => [d.code, d.path]),
+      [
+        ['unknown-key', 'devices[0].<<'],
+        ['missing-setting', 'devices[0].driver'],
+      ],
+    )
+    const ok = load(`
+x-secret: &pw "s3cret"
+x-options: &opts {mode: dummy-once}
+devices:
+  - {name: a, driver: dummy-ups, port: a.dev, options: *opts}
+  - {name: b, driver: dummy-ups, port: b.dev, options: *opts}
+users:
+  - {name: admin, password: *pw}
+  - &mon {name: mon, password: *pw, upsmon: secondary}
+`)
+    assert.ok(ok.ok, JSON.stringify(ok.diagnostics))
+    assert.deepEqual(
+      ok.value.devices.map((d) => d.options),
+      [{ mode: 'dummy-once' }, { mode: 'dummy-once' }],
+    )
+    assert.deepEqual(
+      ok.value.users.map((u) => u.password),
+      ['s3cret', 's3cret'],
+    )
+    const dup = load('users:\n  - &u {name: a, password: "x"}\n  - *u\n')
+    assert.deepEqual(
+      dup.diagnostics.map((d) => [d.code, d.line, d.column]),
+      [['duplicate', 3, 5]],
+    )
+  })
+
   it('loads from files and directories', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'ns-yaml-'))
     try {

@@ -18,7 +18,7 @@ import {
   type Parsed,
 } from './yaml-map.ts'
 import { rootSchema } from './yaml-schema.ts'
-import { type Ctx, report } from './yaml-validate.ts'
+import { type Ctx, child, report } from './yaml-validate.ts'
 
 type Root = Parsed<typeof rootSchema>
 
@@ -31,7 +31,10 @@ function crossCheck(root: Root, contents: YamlNode | null, ctx: Ctx): void {
     if (!isMap(contents)) return null
     const seq = contents.get(key, true)
     if (!isSeq(seq)) return null
-    const item = seq.items[i]
+    // An entry written as an alias (`- *admin`) is reported where the alias stands.
+    const entry = seq.items[i] as YamlNode | undefined
+    const item = child(entry, ctx)
+    if (entry !== undefined && entry !== item) return entry
     return isMap(item) ? ((item.get(field, true) as YamlNode | undefined) ?? item) : null
   }
   const devices = new Map<string, number>()
@@ -117,8 +120,8 @@ export function parseYamlConfig(
   env: NodeJS.ProcessEnv = process.env,
 ): LoadResult<BrokerConfig> {
   const lineCounter = new LineCounter()
-  const ctx: Ctx = { file, lineCounter, diagnostics: [] }
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
+  const ctx: Ctx = { file, lineCounter, diagnostics: [], doc }
   for (const [severity, list] of [
     ['error', doc.errors],
     ['warning', doc.warnings],
@@ -140,7 +143,7 @@ export function parseYamlConfig(
     }
   }
   if (doc.errors.length > 0) return { ok: false, diagnostics: ctx.diagnostics }
-  const contents = (doc.contents as YamlNode | null) ?? null
+  const contents = child(doc.contents, ctx)
   const root = rootSchema(contents, '', ctx)
   if (root !== undefined) crossCheck(root, contents, ctx)
   if (root === undefined || hasErrors(ctx.diagnostics))

@@ -232,7 +232,7 @@ export const driverDefaultsSchema = object({
 /** Kept as written until the integrations are built. */
 const anyMapping: Validator<Record<string, unknown>> = (node, path, ctx) => {
   if (node === null || (isScalar(node) && node.value === null)) return {}
-  const v: unknown = node.toJSON()
+  const v: unknown = ctx.doc === undefined ? node.toJSON() : node.toJS(ctx.doc)
   if (typeof v !== 'object' || v === null || Array.isArray(v)) {
     report(
       ctx,
@@ -247,12 +247,16 @@ const anyMapping: Validator<Record<string, unknown>> = (node, path, ctx) => {
   return v as Record<string, unknown>
 }
 
-export const rootSchema = object({
-  server: optional(serverSchema),
-  devices: optional(list(deviceSchema)),
-  users: optional(list(userSchema)),
-  monitor: optional(monitorSchema),
-  rules: optional(object({ files: required(list(str({ nonEmpty: true }))) })),
-  driverDefaults: optional(driverDefaultsSchema),
-  integrations: optional(anyMapping),
-})
+export const rootSchema = object(
+  {
+    server: optional(serverSchema),
+    devices: optional(list(deviceSchema)),
+    users: optional(list(userSchema)),
+    monitor: optional(monitorSchema),
+    rules: optional(object({ files: required(list(str({ nonEmpty: true }))) })),
+    driverDefaults: optional(driverDefaultsSchema),
+    integrations: optional(anyMapping),
+  },
+  // Top-level `x-...` keys hold anchors to share (`x-password: &pw "..."`).
+  { extensions: true },
+)

@@ -4,7 +4,15 @@
  * path (`devices[1].port`) and what would be valid (allowed keys with a did-you-mean).
  * Validators never throw: they report and return undefined.
  */
-import { isMap, isScalar, isSeq, type LineCounter, type Node as YamlNode } from 'yaml'
+import {
+  type Document,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  type LineCounter,
+  type Node as YamlNode,
+} from 'yaml'
 import {
   adviceFor,
   type ConfigDiagnostic,
@@ -16,6 +24,17 @@ export interface Ctx {
   file: string
   lineCounter: LineCounter
   diagnostics: ConfigDiagnostic[]
+  /** The document, to resolve aliases (`*name`) to the node they name. */
+  doc?: Document
+}
+
+/** A child node with aliases resolved; an alias to nothing stays as it is (and is reported). */
+export function child(node: unknown, ctx: Ctx): YamlNode | null {
+  if (node === null || node === undefined) return null
+  if (isAlias(node) && ctx.doc !== undefined) {
+    return (node.resolve(ctx.doc) as YamlNode | undefined) ?? (node as YamlNode)
+  }
+  return node as YamlNode
 }
 
 export type Validator<T> = (node: YamlNode | null, path: string, ctx: Ctx) => T | undefined
@@ -210,8 +229,8 @@ export const list =
       )
     const out: T[] = []
     let failed = false
-    node.items.forEach((child, i) => {
-      const v = item((child as YamlNode | null) ?? null, `${path}[${i}]`, ctx)
+    node.items.forEach((entry, i) => {
+      const v = item(child(entry, ctx), `${path}[${i}]`, ctx)
       if (v === undefined) failed = true
       else out.push(v)
     })
@@ -235,7 +254,7 @@ export const record =
         continue
       }
       const checkedKey = key === undefined ? k : key(keyNode, `${path}.${k}`, ctx)
-      const v = value((pair.value as YamlNode | null) ?? null, `${path}.${k}`, ctx)
+      const v = value(child(pair.value, ctx), `${path}.${k}`, ctx)
       if (checkedKey === undefined || v === undefined) failed = true
       else out[checkedKey] = v
     }
@@ -266,7 +285,14 @@ export type ObjectOf<S extends Shape> = {
 
 const join = (path: string, key: string): string => (path === '' ? key : `${path}.${key}`)
 
-export function object<S extends Shape>(shape: S): Validator<ObjectOf<S>> {
+/**
+ * A mapping with the keys of `shape`. With `extensions`, keys starting with `x-` are
+ * accepted and ignored: a place for YAML anchors shared by other entries.
+ */
+export function object<S extends Shape>(
+  shape: S,
+  options: { extensions?: boolean } = {},
+): Validator<ObjectOf<S>> {
   const allowed = Object.keys(shape)
   return (node, path, ctx) => {
     if (node === null || (isScalar(node) && node.value === null)) node = null
@@ -279,6 +305,7 @@ export function object<S extends Shape>(shape: S): Validator<ObjectOf<S>> {
     for (const pair of node?.items ?? []) {
       const keyNode = pair.key as YamlNode | null
       const key = isScalar(keyNode) ? String(keyNode.value) : undefined
+      if (options.extensions === true && key?.startsWith('x-') === true) continue
       if (key === undefined || !Object.hasOwn(shape, key)) {
         failed = true
         report(
@@ -293,7 +320,7 @@ export function object<S extends Shape>(shape: S): Validator<ObjectOf<S>> {
       }
       seen.add(key)
       const field = shape[key] as Field<unknown, boolean>
-      const v = field.validate((pair.value as YamlNode | null) ?? null, join(path, key), ctx)
+      const v = field.validate(child(pair.value, ctx), join(path, key), ctx)
       if (v === undefined) failed = true
       else out[key] = v
     }
