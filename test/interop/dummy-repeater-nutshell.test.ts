@@ -135,4 +135,29 @@ describe('repeater against a nutshell server', () => {
       what: 'reconnected',
     })
   })
+
+  it('stays DRIVER-NOT-CONNECTED (lost) while the upstream was never reached', async () => {
+    const port = await freePort()
+    const lonely = new DeviceStore().add('lonely')
+    const never = createDriver(
+      {
+        name: 'lonely',
+        driver: 'dummy-ups',
+        port: `ups@127.0.0.1:${port}`,
+        options: {},
+        flags: [],
+      },
+      lonely,
+      {
+        clock: systemClock,
+        log: silentLogger(),
+        configDir: '/nonexistent',
+        statePath: '/nonexistent',
+      },
+    )
+    await never.start()
+    assert.equal(lonely.commState, 'lost')
+    assert.equal(await lonely.requestSet('ups.id', 'x'), 'ERR FAILED', 'no credentials: refused')
+    await never.stop()
+  })
 })
