@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import fc from 'fast-check'
 import { defaultServerLimits } from '../../src/config/types.ts'
+import type { CommandFamily } from '../../src/server/commands/types.ts'
 import {
   LineClient,
   type RunningServer,
@@ -216,6 +217,38 @@ describe('NUT server limits', () => {
     running.server.setUsers([{ name: 'late', password: 'pw', actions: ['FSD'], instcmds: [] }])
     assert.equal(await client.request('FSD other'), 'OK FSD-SET')
     client.close()
+    await running.stop()
+  })
+})
+
+describe('NUT server command families', () => {
+  it('takes an extension family whose commands push lines later and see the close', async () => {
+    let closed = 0
+    const family: CommandFamily = {
+      TICK: {
+        needsCredentials: false,
+        run(args, { connection }) {
+          const count = Number(args[0] ?? '1')
+          for (let i = 1; i <= count; i++) setTimeout(() => connection.send(`TICK ${i}\n`), 5 * i)
+          connection.onClose(() => {
+            closed++
+          })
+          return { text: 'OK TICKING\n' }
+        },
+      },
+    }
+    const running = await startTestServer({ store: sampleStore().store, commands: [family] })
+    const client = await LineClient.connect(running.port)
+    assert.equal(await client.request('tick 3'), 'OK TICKING')
+    assert.deepEqual(
+      [await client.readLine(), await client.readLine(), await client.readLine()],
+      ['TICK 1', 'TICK 2', 'TICK 3'],
+    )
+    assert.equal(await client.request('GET VAR dummy ups.status'), 'VAR dummy ups.status "OL CHRG"')
+    client.close()
+    for (let i = 0; i < 100 && closed === 0; i++)
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    assert.equal(closed, 1)
     await running.stop()
   })
 })
