@@ -129,6 +129,8 @@ export async function startBroker(
       clock,
       log: log.child({ face: 'monitor' }),
       localPorts: (server?.addresses() ?? []).map((a) => a.port),
+      // The in-process monitor is not a NUT client: every LOGIN it sees is another host's.
+      ...(server === undefined ? {} : { logins: (device: string) => server.loginCount(device) }),
     })
   }
 
