@@ -43,12 +43,13 @@ describe('nutshell config check | show | convert', () => {
       ['check', '--json', at('with-rules.yaml')],
       ['convert', dir],
       ['frobnicate'],
+      ['check'],
     ]
     await writeFile(at('cases.json'), JSON.stringify(cases))
     const batch = await run(
       process.execPath,
       ['--import', 'tsx', 'test/e2e/config-runner.ts', at('cases.json')],
-      { timeoutMs: 30_000 },
+      { timeoutMs: 30_000, env: { ...process.env, NUT_CONFPATH: dir } },
     )
     assert.equal(batch.code, 0, batch.stderr)
     const out = JSON.parse(batch.stdout) as { code: number; stdout: string; stderr: string }[]
@@ -157,6 +158,10 @@ describe('nutshell config check | show | convert', () => {
       back.value.devices.map((d) => [d.name, d.port]),
       [['a', at('a.dev')]],
     )
+  })
+
+  it('checks $NUT_CONFPATH when no target is given', () => {
+    assert.deepEqual(result(['check']), result(['check', dir]))
   })
 
   it('answers a bad command line with usage and exit 2', () => {

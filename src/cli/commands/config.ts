@@ -9,6 +9,7 @@
 import { readFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import { checkConfig } from '../../config/load.ts'
+import { nutConfPath } from '../../config/nut-dir.ts'
 import { configToYaml } from '../../config/to-yaml.ts'
 import type { BrokerConfig } from '../../config/types.ts'
 import {
@@ -18,9 +19,9 @@ import {
 } from '../../protocol/nut-config/index.ts'
 import { loadRulesText } from '../../rules/load.ts'
 
-const usage = `usage: nutshell config check [--json] FILE|DIR
-       nutshell config show FILE|DIR
-       nutshell config convert DIR|FILE
+const usage = `usage: nutshell config check [--json] [FILE|DIR]
+       nutshell config show [FILE|DIR]
+       nutshell config convert [DIR|FILE]
 
   check   report every mistake as file:line:col: severity code: message, with advice
           (also in the rule files a YAML config names); exit 1 on errors, 0 otherwise
@@ -29,7 +30,7 @@ const usage = `usage: nutshell config check [--json] FILE|DIR
 
   FILE    a native YAML config, or one NUT file (ups.conf, upsd.conf, upsd.users,
           upsmon.conf, upssched.conf)
-  DIR     a NUT config directory (as NUT_CONFPATH)
+  DIR     a NUT config directory (default: $NUT_CONFPATH, else /etc/nut)
   --json  machine-readable output: { ok, kind, errors, warnings, diagnostics }
 `
 
@@ -92,12 +93,10 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(usage)
     return 0
   }
-  const [sub, target, ...extra] = positionals
-  if (
-    (sub !== 'check' && sub !== 'show' && sub !== 'convert') ||
-    target === undefined ||
-    extra.length > 0
-  ) {
+  const [sub, given, ...extra] = positionals
+  // Without a target, check what NUT would read: $NUT_CONFPATH, else /etc/nut.
+  const target = given ?? nutConfPath(process.env)
+  if ((sub !== 'check' && sub !== 'show' && sub !== 'convert') || extra.length > 0) {
     process.stderr.write(usage)
     return 2
   }
