@@ -70,7 +70,8 @@ let closedPort: number
 let scratch: string
 
 before(async () => {
-  nut = await startRealNut(nutFiles, ['dummy'])
+  const port = await freePort()
+  nut = await startRealNut(nutFiles, ['dummy'], { port, extraUpsdConf: `LISTEN ::1 ${port}\n` })
   driver = await startFakeDriver(join(nut.dir.run, 'fakedrv-rich'), {
     dump: richDump,
     instcmdResults: { 'test.failure.start': null, 'load.on': 3 },
@@ -150,12 +151,19 @@ describe('nutshell tools = Debian NUT 2.8.0 tools (real upsd)', () => {
   test('reading: upsc, upsrw listing, upscmd -l, usage and errors', async () => {
     const watcher = await NutClient.connect({ host: '127.0.0.1', port: nut.port })
     await watcher.authenticate('mon', 'monpass')
-    await watcher.login('dummy') // so that upsc -c has a client to list
+    await watcher.login('dummy') // so that upsc -c has clients to list
+    const watcher6 = await NutClient.connect({ host: '::1', port: nut.port })
+    await watcher6.authenticate('mon', 'monpass')
+    await watcher6.login('dummy')
     try {
       await compare([
         upsc('-l', `127.0.0.1:${nut.port}`),
         upsc('-L', `127.0.0.1:${nut.port}`),
         upsc('-L', '-l', `localhost:${nut.port}`),
+        upsc('-l', `[::1]:${nut.port}`),
+        upsc(`dummy@[::1]:${nut.port}`, 'ups.status'),
+        upsrw(`rich@[::1]:${nut.port}`),
+        upscmd('-l', `dummy@[::1]:${nut.port}`),
         upsc(at('dummy')),
         upsc(at('DUMMY')),
         upsc(at('rich')),
@@ -216,6 +224,7 @@ describe('nutshell tools = Debian NUT 2.8.0 tools (real upsd)', () => {
       ])
     } finally {
       watcher.destroy()
+      watcher6.destroy()
     }
   })
 
