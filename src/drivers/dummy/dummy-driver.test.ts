@@ -190,4 +190,18 @@ describe('DummyDriver', () => {
     assert.equal(typeOf(store, 'battery.charge'), 'NUMBER')
     await driver.stop()
   })
+
+  it('waits out a TIMER longer than a Node timer can hold', async () => {
+    const { driver, clock, store } = await setUp(
+      'long.dev',
+      'ups.status: OB\nTIMER 3000000\nups.status: OL\n',
+    )
+    clock.advance(2_999_999_000)
+    await driver.idle()
+    assert.equal(store.get('d')?.getValue('ups.status'), 'OB')
+    clock.advance(1000)
+    await driver.idle()
+    assert.equal(store.get('d')?.getValue('ups.status'), 'OL')
+    await driver.stop()
+  })
 })

@@ -45,6 +45,9 @@ const mirrored = ['mfr', 'model', 'serial']
  */
 const mirrorDelayMs = 1000
 
+/** Node's timers hold at most 2^31-1 ms (about 24.8 days); `TIMER 9999999` is longer. */
+const maxTimerMs = 2_147_483_647
+
 /** The data file's path: relative paths resolve against the config directory, as NUT does. */
 export function dummyDataPath(port: string, configDir: string): string {
   return isAbsolute(port) ? port : join(configDir, port)
@@ -114,13 +117,17 @@ export class DummyDriver implements Driver {
     return tracked
   }
 
+  /** Runs `next` after `ms`; waits longer than a timer can hold are taken in slices. */
   private schedule(ms: number, next: () => void): void {
     if (this.stopped) return
     this.timer?.cancel()
+    const slice = Math.min(ms, maxTimerMs)
     this.timer = this.context.clock.setTimeout(() => {
       this.timer = undefined
-      if (!this.stopped) next()
-    }, ms)
+      if (this.stopped) return
+      if (ms > slice) this.schedule(ms - slice, next)
+      else next()
+    }, slice)
   }
 
   /** Reads the file and replays it from the top. */
