@@ -144,6 +144,7 @@ export async function startBroker(
       log: log.child({ face: 'rules' }),
       runner,
       notifyCommand: config.monitor?.notifyCommand,
+      notifyWebhooks: config.rules?.notifyWebhooks ?? [],
       shutdown: monitor === undefined ? undefined : () => monitor.monitor.requestFsd(),
     })
     try {

@@ -153,7 +153,11 @@ export interface BrokerConfig {
   server: ServerConfig
   users: UserConfig[]
   monitor?: MonitorConfig
-  rules?: { files: string[] }
+  rules?: {
+    files: string[]
+    /** Where every rule `notify` is POSTed as JSON, besides the log and NOTIFYCMD. */
+    notifyWebhooks?: string[]
+  }
   /** ups.conf globals for NUT's C drivers (or `driverDefaults:` in YAML). */
   driverDefaults?: DriverDefaults
   /** Native config only: settings for integrations, kept as written until they are built. */
