@@ -1,0 +1,74 @@
+/** Debian's real upsc, which tries STARTTLS first, against nutshell with a certificate. */
+import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import { nutBinaries } from '../helpers/nut-peer.ts'
+import {
+  type RunningServer,
+  sampleStore,
+  startTestServer,
+  testServerConfig,
+} from '../helpers/nut-server-fixture.ts'
+import { freePort } from '../helpers/ports.ts'
+import { run } from '../helpers/processes.ts'
+
+describe('real upsc over STARTTLS', () => {
+  let dir: string
+  let running: RunningServer
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ns-tlsi-'))
+    const key = join(dir, 'key.pem')
+    const cert = join(dir, 'cert.pem')
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+      ],
+      { stdio: 'ignore' },
+    )
+    writeFileSync(join(dir, 'both.pem'), readFileSync(cert, 'utf8') + readFileSync(key, 'utf8'))
+    const port = await freePort()
+    running = await startTestServer({
+      store: sampleStore().store,
+      server: testServerConfig({
+        listen: [{ host: '127.0.0.1', port }],
+        tls: { certFile: join(dir, 'both.pem') },
+      }),
+    })
+  })
+  after(async () => {
+    await running.stop()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('completes the handshake and reads over TLS', async () => {
+    const env = { ...process.env, NUT_CONFPATH: '/nonexistent' }
+    const one = await run(nutBinaries.upsc, [`dummy@127.0.0.1:${running.port}`, 'ups.status'], {
+      env,
+    })
+    assert.equal(one.code, 0, one.stderr)
+    assert.equal(one.stdout, 'OL CHRG\n')
+    assert.match(one.stderr, /SSL handshake done successfully/)
+    const list = await run(nutBinaries.upsc, ['-l', `127.0.0.1:${running.port}`], { env })
+    assert.equal(list.stdout, 'dummy\nother\n')
+    assert.match(list.stderr, /Connected to NUT server 127\.0\.0\.1 in SSL/)
+  })
+})
