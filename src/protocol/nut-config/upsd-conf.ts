@@ -57,7 +57,7 @@ export interface UpsdConfResult {
 
 type Handler = (conf: UpsdConf, line: ConfLine, sink: DiagnosticSink) => void
 
-const seconds = (
+const integer = (
   set: (conf: UpsdConf, n: number) => void,
   what: string,
   min = 0,
@@ -119,7 +119,7 @@ const directives: Record<string, { args: number; handle: Handler }> = {
       if (n !== undefined) conf.maxAge = n
     },
   },
-  TRACKINGDELAY: seconds((c, n) => {
+  TRACKINGDELAY: integer((c, n) => {
     c.trackingDelay = n
   }, 'TRACKINGDELAY (seconds)'),
   ALLOW_NO_DEVICE: bool(
@@ -163,7 +163,7 @@ const directives: Record<string, { args: number; handle: Handler }> = {
       conf.listen.push(entry)
     },
   },
-  MAXCONN: seconds(
+  MAXCONN: integer(
     (c, n) => {
       c.maxConn = n
     },
@@ -191,35 +191,35 @@ const directives: Record<string, { args: number; handle: Handler }> = {
   DISABLE_WEAK_SSL: bool((c, v) => {
     c.disableWeakSsl = v
   }, 'DISABLE_WEAK_SSL'),
-  NUTSHELL_IDLE_TIMEOUT: seconds(
+  NUTSHELL_IDLE_TIMEOUT: integer(
     (c, n) => {
       c.nutshell.idleTimeout = n
     },
     'NUTSHELL_IDLE_TIMEOUT (seconds)',
     1,
   ),
-  NUTSHELL_HANDSHAKE_TIMEOUT: seconds(
+  NUTSHELL_HANDSHAKE_TIMEOUT: integer(
     (c, n) => {
       c.nutshell.handshakeTimeout = n
     },
     'NUTSHELL_HANDSHAKE_TIMEOUT (seconds)',
     1,
   ),
-  NUTSHELL_MAX_LINE: seconds(
+  NUTSHELL_MAX_LINE: integer(
     (c, n) => {
       c.nutshell.maxLineLength = n
     },
     'NUTSHELL_MAX_LINE (bytes)',
     64,
   ),
-  NUTSHELL_MAXCONN_PER_ADDRESS: seconds(
+  NUTSHELL_MAXCONN_PER_ADDRESS: integer(
     (c, n) => {
       c.nutshell.maxConnPerAddress = n
     },
     'NUTSHELL_MAXCONN_PER_ADDRESS (connections)',
     1,
   ),
-  NUTSHELL_MAX_OUTPUT_QUEUE: seconds(
+  NUTSHELL_MAX_OUTPUT_QUEUE: integer(
     (c, n) => {
       c.nutshell.maxOutputQueue = n
     },
