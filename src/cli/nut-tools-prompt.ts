@@ -93,19 +93,18 @@ export function readPassword(prompt: string): string {
   }
   try {
     writeSync(tty, prompt)
-    const stty = (flag: string): boolean =>
-      spawnSync('stty', [flag], { stdio: [tty, 'ignore', 'ignore'] }).status === 0
-    const echoOff = stty('-echo')
-    let line = ''
-    for (;;) {
-      const chunk = readChunk(tty)
-      if (chunk === undefined) break
-      line += chunk
-      if (line.includes('\n')) break
-    }
-    if (echoOff) stty('echo')
+    // A shell reads the line with echo off: if Ctrl-C ends us meanwhile, its trap still
+    // turns echo back on (Node cannot run a handler while it waits in a blocking read).
+    const script =
+      "trap 'stty echo 2>/dev/null; exit 130' INT TERM HUP; stty -echo 2>/dev/null; " +
+      'IFS= read -r line; status=$?; stty echo 2>/dev/null; printf %s "$line"; exit $status'
+    const result = spawnSync('/bin/sh', ['-c', script], {
+      stdio: [tty, 'pipe', 'ignore'],
+      encoding: 'utf8',
+    })
     writeSync(tty, '\n')
-    return line.split('\n')[0] ?? ''
+    if (result.status === 130 || result.signal !== null) process.exit(130)
+    return result.stdout ?? ''
   } finally {
     closeSync(tty)
   }
