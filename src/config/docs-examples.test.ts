@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { describe, it } from 'node:test'
 import {
+  formatDiagnostic,
   parseUpsConf,
   parseUpsdConf,
   parseUpsdUsers,
@@ -70,6 +71,15 @@ describe('docs/configuration.md examples', () => {
       assert.deepEqual(read(block.text, block.lang).diagnostics, [])
     })
   }
+
+  it('shows diagnostics exactly as they are printed', () => {
+    const shown = blocks.find((b) => b.lang === '' && b.text.includes('error bad-number'))
+    assert.ok(shown)
+    const printed = parseUpsdConf('MAXAGE abc\n', '/etc/nut/upsd.conf').diagnostics.map(
+      formatDiagnostic,
+    )
+    assert.ok(shown.text.includes(printed.join('\n')), printed.join('\n'))
+  })
 
   it('shows the first YAML example as it loads', () => {
     const first = blocks.find((b) => b.lang === 'yaml')

@@ -185,6 +185,14 @@ function applyDeviceSetting(
   sink: DiagnosticSink,
 ): void {
   const at = wordAt(line, 2)
+  if ((key === 'driver' || key === 'port' || key === 'desc') && section[key] !== undefined) {
+    sink.warn(
+      'duplicate',
+      wordAt(line, 0),
+      `[${section.name}] sets ${key} again; the later value '${value}' wins, as in upsd`,
+      `keep one ${key} line`,
+    )
+  }
   switch (key) {
     case 'driver':
       section.driver = value
