@@ -1,5 +1,6 @@
 import { silentLogger } from '../core/log.ts'
 import { ManualClock } from '../core/manual-clock.ts'
+import type { CommState } from '../devices/device.ts'
 import { DeviceStore } from '../devices/device-store.ts'
 import type { NotifyOptions } from '../monitor/notify-events.ts'
 import { tokenize } from '../protocol/tokenizer.ts'
@@ -15,12 +16,15 @@ import type { LoadedRules } from './load.ts'
  * `name: value words...` sets a variable (the first word is cut at its first `:`, the
  * value words are joined with single spaces; `driver.*` lines are skipped; a value glued
  * to the colon, `ups.status:OL`, is no value and is skipped, as in dummy-ups);
- * `TIMER n` lets n seconds pass. The file is played once, from time 0, and the run
+ * `TIMER n` lets n seconds pass. One nutshell extension (dummy-ups has no such line):
+ * `COMM ok|stale|lost` sets the link state, to try COMMBAD / NOCOMM / COMMOK rules.
+ * The file is played once, from time 0, and the run
  * ends at its last line (end with a TIMER to see what happens after the last change).
  */
 export type ScenarioStep =
   | { kind: 'set'; name: string; value: string; line: number }
   | { kind: 'wait'; seconds: number; line: number }
+  | { kind: 'comm'; state: CommState; line: number }
 
 export interface ScenarioProblem {
   line: number
@@ -45,6 +49,13 @@ export function parseScenario(text: string): {
       if (rest.length !== 1 || !Number.isFinite(seconds) || seconds < 0)
         problems.push({ line: line.line, message: 'TIMER takes one number of seconds' })
       else steps.push({ kind: 'wait', seconds, line: line.line })
+      continue
+    }
+    if (first === 'COMM') {
+      const state = rest[0]
+      if (rest.length !== 1 || (state !== 'ok' && state !== 'stale' && state !== 'lost'))
+        problems.push({ line: line.line, message: 'COMM takes ok, stale or lost' })
+      else steps.push({ kind: 'comm', state, line: line.line })
       continue
     }
     const colon = first.indexOf(':')
@@ -99,6 +110,7 @@ export function dryRun(
   engine.start()
   for (const step of steps) {
     if (step.kind === 'wait') clock.advance(step.seconds * 1000)
+    else if (step.kind === 'comm') device.setCommState(step.state)
     else device.setValue(step.name, step.value)
   }
   engine.stop()

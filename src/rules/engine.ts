@@ -1,7 +1,7 @@
 import type { Clock, TimerHandle } from '../core/clock.ts'
 import { describeError } from '../core/errors.ts'
 import { type Logger, RateLimitedLog } from '../core/log.ts'
-import type { Device, DeviceChange } from '../devices/device.ts'
+import type { CommState, Device, DeviceChange } from '../devices/device.ts'
 import type { DeviceStore } from '../devices/device-store.ts'
 import {
   applyComm,
@@ -245,7 +245,7 @@ export class RulesEngine {
       case 'comm': {
         const device = store.get(change.device)
         this.variableChanged(device, change.device, 'comm')
-        if (device !== undefined) this.commChanged(device)
+        if (device !== undefined) this.commChanged(device, change.previous)
         return
       }
       case 'device-added': {
@@ -432,7 +432,7 @@ export class RulesEngine {
     this.applyNotify(device, (state, now, opts) => applyStatus(state, status, now, opts))
   }
 
-  private commChanged(device: Device): void {
+  private commChanged(device: Device, previous: CommState): void {
     if (this.options.deriveEvents === false) return
     if (device.commState === 'ok') {
       const status = readVariable(device, 'ups.status')
@@ -441,7 +441,17 @@ export class RulesEngine {
       else this.applyNotify(device, (state, now, opts) => applyComm(state, true, now, opts))
       return
     }
-    this.applyNotify(device, (state, now, opts) => applyComm(state, false, now, opts))
+    // The link was good until this moment: upsmon would have polled it successfully
+    // moments ago, so NOCOMM counts from here, not from the last status change.
+    const wasOk = previous === 'ok'
+    this.applyNotify(device, (state, now, opts) =>
+      applyComm(
+        wasOk && state.comm === 'ok' ? applyComm(state, true, now, opts).state : state,
+        false,
+        now,
+        opts,
+      ),
+    )
   }
 
   private applyNotify(
