@@ -9,12 +9,14 @@ import { DeviceStore } from '../../src/devices/device-store.ts'
 import { typeWords } from '../../src/devices/variable.ts'
 import type { Driver } from '../../src/drivers/driver.ts'
 import { createDriver } from '../../src/drivers/registry.ts'
+import { RepeaterDriver } from '../../src/drivers/upstream/repeater-driver.ts'
 import { createNutServer, type NutServer } from '../../src/server/nut-server.ts'
 import { freePort } from '../helpers/ports.ts'
 import { waitFor } from '../helpers/wait.ts'
 
 // nutshell's repeater mirroring a nutshell server: enums, ranges and tracking results that
-// dummy-ups cannot produce, and reconnection after the server comes back.
+// dummy-ups cannot produce, changes pushed at once (WATCH), and reconnection after the
+// server comes back.
 
 describe('repeater against a nutshell server', () => {
   const upstream = new DeviceStore()
@@ -75,7 +77,8 @@ describe('repeater against a nutshell server', () => {
         name: 'rep',
         driver: 'dummy-ups',
         port: `src@127.0.0.1:${port}`,
-        options: { username: 'admin', password: 'pw' },
+        // A poll a minute: everything below arrives through the push extension.
+        options: { username: 'admin', password: 'pw', pollinterval: '60' },
         flags: [],
       },
       mirror,
@@ -102,6 +105,7 @@ describe('repeater against a nutshell server', () => {
         : `${v.value} ${typeWords(v).join(' ')} ${v.enums} ${JSON.stringify(v.ranges)}`
     }
     assert.equal(mirror.commState, 'ok')
+    assert.ok(driver instanceof RepeaterDriver && driver.pushing, 'WATCH accepted')
     assert.equal(line(mirror, 'ups.beeper.status'), line(source, 'ups.beeper.status'))
     assert.equal(line(mirror, 'input.transfer.high'), line(source, 'input.transfer.high'))
     assert.deepEqual(mirror.listCommands(), ['beeper.toggle', 'test.battery.start'])

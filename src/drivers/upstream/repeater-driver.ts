@@ -4,7 +4,8 @@
  *
  * - Polls every second (ups.conf `pollinterval` to change it): LIST VAR and LIST CMD, and
  *   for variables not seen before (and all of them every 30 s) GET TYPE, LIST ENUM and
- *   LIST RANGE, so flags, lengths, enums and ranges are the remote's.
+ *   LIST RANGE, so flags, lengths, enums and ranges are the remote's. When the upstream is
+ *   nutshell, its push extension (WATCH) makes the repeater poll the moment a value changes.
  * - The remote's `driver.*` variables are replaced by the repeater's own, as dummy-ups does.
  * - SET and INSTCMD are passed to the remote upsd (an improvement over dummy-ups 2.8.0,
  *   which refuses them) with TRACKING, so the caller gets the real result. This needs
@@ -51,6 +52,10 @@ export class RepeaterDriver implements Driver {
   private stopped = false
   private polling: Promise<void> | undefined
   private failuresInRow = 0
+  /** A push arrived during a poll: poll once more as soon as it ends. */
+  private pollAgain = false
+  /** True while the upstream pushes changes (a nutshell server). */
+  pushing = false
   private lastTypeRefresh = Number.NEGATIVE_INFINITY
   private readonly typed = new Set<string>()
 
@@ -103,9 +108,14 @@ export class RepeaterDriver implements Driver {
   pollNow(): Promise<void> {
     if (this.polling !== undefined) return this.polling
     this.timer?.cancel()
+    this.pollAgain = false
     this.polling = this.poll().finally(() => {
       this.polling = undefined
       if (this.stopped) return
+      if (this.pollAgain && this.failuresInRow === 0) {
+        void this.pollNow()
+        return
+      }
       const delay =
         this.failuresInRow === 0
           ? this.pollMs
@@ -170,8 +180,43 @@ export class RepeaterDriver implements Driver {
 
   private async pollClient(): Promise<NutClient> {
     if (this.poller !== undefined && !this.poller.closed) return this.poller
-    this.poller = await this.connect()
-    return this.poller
+    const client = await this.connect()
+    this.poller = client
+    // A closed link is noticed at once (then stale, and reconnect), not at the next poll.
+    client.onClose(() => {
+      if (this.poller === client) this.pushArrived()
+    })
+    await this.watch(client)
+    return client
+  }
+
+  /**
+   * nutshell's push extension: a nutshell upstream then says at once when something
+   * changed, and the repeater polls right away instead of within the second. Real upsd
+   * answers ERR UNKNOWN-COMMAND and nothing changes. The filter is set before WATCH because
+   * the server pushes a first snapshot right after its OK.
+   */
+  private async watch(client: NutClient): Promise<void> {
+    const ups = this.address.ups.toLowerCase()
+    client.setPushFilter({
+      matches: (line) => line.words[0] === 'PUSH',
+      deliver: (line) => {
+        if (line.words[2]?.toLowerCase() === ups) this.pushArrived()
+      },
+    })
+    try {
+      await client.request(['WATCH', this.address.ups])
+      this.pushing = true
+    } catch (error) {
+      if (!isNutServerError(error)) throw error
+      this.pushing = false
+    }
+  }
+
+  private pushArrived(): void {
+    if (this.stopped) return
+    if (this.polling === undefined) void this.pollNow()
+    else this.pollAgain = true
   }
 
   private connect(): Promise<NutClient> {
