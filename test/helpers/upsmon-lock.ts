@@ -10,7 +10,7 @@ import { setTimeout as delay } from 'node:timers/promises'
  */
 const lockPath = join(tmpdir(), 'nutshell-real-upsmon.lock')
 
-export async function withUpsmonLock<T>(body: () => Promise<T>, timeoutMs = 120_000): Promise<T> {
+export async function withUpsmonLock<T>(body: () => Promise<T>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     try {
@@ -25,10 +25,19 @@ export async function withUpsmonLock<T>(body: () => Promise<T>, timeoutMs = 120_
     }
   }
   try {
+    // Test files that do not take this lock may still run an upsmon: let it finish first.
+    while ((await otherUpsmonRunning()) && Date.now() < deadline) await delay(200)
     return await body()
   } finally {
     await rm(lockPath, { force: true })
   }
+}
+
+async function otherUpsmonRunning(): Promise<boolean> {
+  const { execFile } = await import('node:child_process')
+  return new Promise((resolve) => {
+    execFile('/usr/bin/pgrep', ['-f', '^/lib/nut/upsmon'], (error) => resolve(error === null))
+  })
 }
 
 async function ownerGone(): Promise<boolean> {

@@ -235,12 +235,16 @@ describe('real NUT clients against nutshell', () => {
         })
         try {
           const probe = await LineClient.connect(running.port)
-          await waitFor(
-            async () => (await probe.request('GET NUMLOGINS dummy')) === 'NUMLOGINS dummy 1',
-            {
-              what: `upsmon to log in: ${group.outputOf('upsmon')}`,
-            },
-          )
+          try {
+            await waitFor(
+              async () => (await probe.request('GET NUMLOGINS dummy')) === 'NUMLOGINS dummy 1',
+              { what: 'upsmon to log in' },
+            )
+          } catch (error) {
+            throw new Error(`upsmon did not log in; its output: ${group.outputOf('upsmon')}`, {
+              cause: error,
+            })
+          }
           assert.equal(
             await probe.request('LIST CLIENT dummy'),
             'BEGIN LIST CLIENT dummy\nCLIENT dummy 127.0.0.1\nEND LIST CLIENT dummy',
