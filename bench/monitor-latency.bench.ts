@@ -189,8 +189,11 @@ ${extra}
 `
 }
 
-async function daemon(make: () => Daemon, ready: (d: Daemon) => boolean | Promise<boolean>) {
-  const d = make()
+async function daemon(
+  make: () => Daemon | Promise<Daemon>,
+  ready: (d: Daemon) => boolean | Promise<boolean>,
+) {
+  const d = await make()
   await waitFor(() => ready(d), { what: 'monitor ready', timeoutMs: 15_000 })
   await delay(300)
   return () => d.stop()
@@ -260,7 +263,7 @@ async function upsmonMode(name: string) {
   const conf = join(nut.dir.etc, `${name}.conf`)
   await writeFile(conf, upsmonConfText(name, nut.port))
   return daemon(
-    () => new RealUpsmon(conf, nut.dir.env),
+    () => RealUpsmon.start(conf, nut.dir.env),
     () => existsSync('/run/nut/upsmon.pid'),
   )
 }

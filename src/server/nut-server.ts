@@ -46,6 +46,8 @@ export interface NutServer {
   /** Replaces the users (upsd's reload); open connections keep their USERNAME/PASSWORD. */
   setUsers(users: readonly UserConfig[]): void
   readonly connectionCount: number
+  /** Connections LOGINed to `device` (upsd's NUMLOGINS): the in-process monitor's HOSTSYNC wait. */
+  loginCount(device: string): number
 }
 
 export function createNutServer(options: NutServerOptions): NutServer {
@@ -105,6 +107,11 @@ class NutServerImpl implements NutServer, SessionHost {
 
   get connectionCount(): number {
     return this.sessions.size
+  }
+
+  loginCount(device: string): number {
+    const known = this.options.store.get(device)
+    return known === undefined ? 0 : this.context.logins.count(known.name)
   }
 
   async start(): Promise<void> {

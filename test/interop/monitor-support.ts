@@ -5,7 +5,8 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { readFile, writeFile } from 'node:fs/promises'
+import { readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { nutBinaries, type RealNut, startRealNut } from '../helpers/nut-peer.ts'
@@ -137,11 +138,36 @@ export function startNutshellMonitor(args: readonly string[], env: NodeJS.Proces
  * may run at a time).
  */
 export class RealUpsmon extends Daemon {
-  constructor(confFile: string, env: NodeJS.ProcessEnv) {
+  private constructor(confFile: string, env: NodeJS.ProcessEnv) {
     super(nutBinaries.upsmon, ['-D', '-u', 'root', '-f', confFile], env)
   }
 
+  /** Starts one once no other test (in any file) runs a real upsmon. */
+  static async start(confFile: string, env: NodeJS.ProcessEnv): Promise<RealUpsmon> {
+    await acquireUpsmonLock()
+    // An upsmon started elsewhere (not through this helper) also blocks ours.
+    await waitFor(
+      async () => {
+        const pid = Number.parseInt(await readFile(upsmonPidFile, 'utf8').catch(() => ''), 10)
+        return !Number.isSafeInteger(pid) || !processExists(pid)
+      },
+      { what: `${upsmonPidFile} to name no live upsmon`, timeoutMs: 60_000, intervalMs: 100 },
+    ).catch(async (error: unknown) => {
+      await rm(upsmonLock, { force: true })
+      throw error
+    })
+    return new RealUpsmon(confFile, env)
+  }
+
   override async stop(): Promise<void> {
+    try {
+      await this.stopBoth()
+    } finally {
+      await rm(upsmonLock, { force: true })
+    }
+  }
+
+  private async stopBoth(): Promise<void> {
     const pid = this.child.pid
     if (pid !== undefined && !this.exited) {
       const children = await run('/usr/bin/pgrep', ['-P', String(pid)])
@@ -159,6 +185,29 @@ export class RealUpsmon extends Daemon {
     }
     await super.stop()
   }
+}
+
+const upsmonLock = join(tmpdir(), 'nutshell-real-upsmon.lock')
+/** Debian's compiled-in PID file of upsmon 2.8.0 (it refuses to start while it names a live process). */
+const upsmonPidFile = '/run/nut/upsmon.pid'
+
+/** upsmon 2.8.0's PID file path is fixed: one real upsmon at a time, across test files. */
+async function acquireUpsmonLock(): Promise<void> {
+  await waitFor(
+    async () => {
+      try {
+        await writeFile(upsmonLock, String(process.pid), { flag: 'wx' })
+        return true
+      } catch {
+        const owner = Number.parseInt(await readFile(upsmonLock, 'utf8').catch(() => ''), 10)
+        // A lock left by a process that died is free.
+        if (!Number.isSafeInteger(owner) || !processExists(owner))
+          await rm(upsmonLock, { force: true })
+        return false
+      }
+    },
+    { what: 'the real upsmon lock', timeoutMs: 120_000, intervalMs: 100 },
+  )
 }
 
 function processExists(pid: number): boolean {

@@ -27,25 +27,30 @@ interface Group {
 
 async function setUp(primary: 'nutshell' | 'upsmon'): Promise<Group> {
   const nut = await startNutForMonitor()
-  const base = nut.dir.base
-  await writeMarkerScripts(base)
-  const daemons: Daemon[] = []
-  for (const role of ['secondary', 'primary'] as const) {
-    const file = join(nut.dir.etc, `upsmon-${role}.conf`)
-    await writeFile(file, upsmonConf({ base, port: nut.port, role }), { mode: 0o600 })
-    const ours = (role === 'primary') === (primary === 'nutshell')
-    daemons.push(
-      ours
-        ? startNutshellMonitor(['-f', file, '--pid-file', join(base, `${role}.pid`)], nut.dir.env)
-        : new RealUpsmon(file, nut.dir.env),
-    )
+  const group: Group = { nut, daemons: [] }
+  try {
+    const base = nut.dir.base
+    await writeMarkerScripts(base)
+    for (const role of ['secondary', 'primary'] as const) {
+      const file = join(nut.dir.etc, `upsmon-${role}.conf`)
+      await writeFile(file, upsmonConf({ base, port: nut.port, role }), { mode: 0o600 })
+      const ours = (role === 'primary') === (primary === 'nutshell')
+      group.daemons.push(
+        ours
+          ? startNutshellMonitor(['-f', file, '--pid-file', join(base, `${role}.pid`)], nut.dir.env)
+          : await RealUpsmon.start(file, nut.dir.env),
+      )
+    }
+    // Both monitors logged in (LIST CLIENT shows each LOGIN).
+    await waitFor(async () => (await loginCount(nut)) === 2, {
+      what: `two monitors logged in\n${group.daemons.map((d) => d.output.join('')).join('\n---\n')}`,
+      timeoutMs: 15_000,
+    })
+    return group
+  } catch (error) {
+    await tearDown(group)
+    throw error
   }
-  // Both monitors logged in (LIST CLIENT shows each LOGIN).
-  await waitFor(async () => (await loginCount(nut)) === 2, {
-    what: 'two monitors logged in',
-    timeoutMs: 15_000,
-  })
-  return { nut, daemons }
 }
 
 async function tearDown(group: Group | undefined): Promise<void> {
