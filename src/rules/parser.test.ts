@@ -69,6 +69,14 @@ describe('parser', () => {
     assert.equal(printExpr(condition('not (a > 1 or b > 1)')), 'not (a > 1 or b > 1)')
   })
 
+  it('reads quoted device names in qualified names and events', () => {
+    const text =
+      'when "rack-1":ups.load > 80 and ups2:ups.load > 80 {\n  log "x"\n}\n\non "rack-1":ONBATT {\n  shutdown\n}\n'
+    const result = parseRules(text)
+    assert.deepEqual(result.diagnostics, [])
+    assert.equal(printRules(result.file), text)
+  })
+
   it('reads qualified names and durations', () => {
     const e = condition('ups1:battery.runtime < 5m')
     assert.ok(e.kind === 'binary' && e.left.kind === 'var' && e.right.kind === 'duration')

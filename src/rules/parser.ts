@@ -243,7 +243,8 @@ class Parser {
     const events: EventRef[] = []
     for (;;) {
       const token = this.peek()
-      if (token.kind !== 'name' || reserved.has(token.text)) {
+      const quotedDevice = token.kind === 'string' && this.peek(1).kind === ':'
+      if (!quotedDevice && (token.kind !== 'name' || reserved.has(token.text))) {
         this.error('RULE1013', spanOf(token), `An event name is expected${found(token)}.`, {
           advice: 'For example: on ONBATT { ... }, or on timer NAME { ... }.',
         })
@@ -736,9 +737,16 @@ class Parser {
       case 'duration':
         this.next()
         return { kind: 'duration', seconds: token.value, text: token.text, span: spanOf(token) }
-      case 'string':
+      case 'string': {
         this.next()
+        // "rack-1":ups.load names a device whose name is not a plain word.
+        if (this.peek().kind === ':' && this.peek().start === token.end) {
+          const ref = this.parseQualifier(token)
+          if (ref.device !== undefined)
+            return { kind: 'var', device: ref.device, name: ref.name, span: ref.span }
+        }
         return { kind: 'string', value: token.text, span: spanOf(token) }
+      }
       case '(': {
         this.next()
         const inner = this.parseExpression(0)

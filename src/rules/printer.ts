@@ -41,7 +41,7 @@ export function printRule(rule: Rule, indent: string): string {
       return `${text}\n`
     }
     case 'on':
-      return `${indent}on ${rule.events.map((e) => (e.device === undefined ? e.name : `${e.device}:${e.name}`)).join(', ')} ${printBlock(rule.body, indent)}\n`
+      return `${indent}on ${rule.events.map((e) => (e.device === undefined ? e.name : `${printDevice(e.device)}:${e.name}`)).join(', ')} ${printBlock(rule.body, indent)}\n`
     case 'timer':
       return `${indent}on timer ${printWord(rule.name)} ${printBlock(rule.body, indent)}\n`
     case 'device':
@@ -96,6 +96,11 @@ export function printAction(action: Action, indent = ''): string {
   }
 }
 
+/** A device prefix prints bare when it is a plain word, else quoted: "rack-1":ups.load. */
+function printDevice(name: string): string {
+  return printWord({ text: name, quoted: false, span: { start: 0, end: 0 } })
+}
+
 /** A name prints bare when it lexes back as one name, else quoted. */
 function printWord(word: Word): string {
   return !word.quoted &&
@@ -120,7 +125,7 @@ export function printExpr(expr: Expr, parent = 0): string {
     case 'string':
       return quote(expr.value)
     case 'var':
-      return expr.device === undefined ? expr.name : `${expr.device}:${expr.name}`
+      return expr.device === undefined ? expr.name : `${printDevice(expr.device)}:${expr.name}`
     case 'flag':
       return expr.name
     case 'missing':
