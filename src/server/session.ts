@@ -52,6 +52,8 @@ export class Session {
   private busy = false
   private sliceScheduled = false
   private awaitingDrain = false
+  /** Replies being collected for one write, while a batch of requests runs. */
+  private batch: string | undefined
   private paused = false
   private ending = false
   private closed = false
@@ -76,7 +78,7 @@ export class Session {
       tls: false,
     }
     const connection: ConnectionHandle = {
-      send: (text) => this.write(text),
+      send: (text) => this.send(text),
       onClose: (listener) => {
         this.closeListeners.add(listener)
         return () => this.closeListeners.delete(listener)
@@ -157,45 +159,62 @@ export class Session {
     this.pump()
   }
 
-  /** Runs queued requests in order, a slice at a time, sending replies in batches. */
+  /**
+   * Runs queued requests in order, a slice at a time, sending replies in batches. Lines
+   * an extension sends while a batch is being built (a push caused by a SET in it) join
+   * the batch in order, so nothing overtakes a reply to an earlier request.
+   */
   private pump(): void {
     if (this.busy || this.closed || this.sliceScheduled || this.awaitingDrain) return
     if (this.queueHead < this.queue.length && this.outputBlocked()) return
-    let out = ''
+    this.batch = ''
     let handled = 0
-    while (this.queueHead < this.queue.length && !this.closed) {
-      if (handled >= sliceRequests || out.length >= sliceBytes) {
-        this.sliceScheduled = true
-        setImmediate(() => {
-          this.sliceScheduled = false
-          this.pump()
-        })
-        break
+    try {
+      while (this.queueHead < this.queue.length && !this.closed) {
+        if (handled >= sliceRequests || this.batch.length >= sliceBytes) {
+          this.sliceScheduled = true
+          setImmediate(() => {
+            this.sliceScheduled = false
+            this.pump()
+          })
+          return
+        }
+        const line = this.queue[this.queueHead] as Uint8Array
+        this.queueHead++
+        this.queuedBytes -= line.length + 1
+        handled++
+        const result = dispatch(this.host.commands, line, this.context)
+        if (result instanceof Promise) {
+          this.busy = true
+          result.then(
+            (reply) => this.resume(reply),
+            (error: unknown) => this.resume(internalError(this.context, error)),
+          )
+          return
+        }
+        if (result.after !== undefined) {
+          this.flushBatch()
+          this.conclude(result)
+          return
+        }
+        this.batch += result.text
       }
-      const line = this.queue[this.queueHead] as Uint8Array
-      this.queueHead++
-      this.queuedBytes -= line.length + 1
-      handled++
-      const result = dispatch(this.host.commands, line, this.context)
-      if (result instanceof Promise) {
-        this.write(out)
-        out = ''
-        this.busy = true
-        result.then(
-          (reply) => this.resume(reply),
-          (error: unknown) => this.resume(internalError(this.context, error)),
-        )
-        return
-      }
-      if (result.after !== undefined) {
-        this.write(out)
-        this.conclude(result)
-        return
-      }
-      out += result.text
+    } finally {
+      this.flushBatch()
     }
-    this.write(out)
     this.compact()
+  }
+
+  private flushBatch(): void {
+    const text = this.batch
+    this.batch = undefined
+    if (text !== undefined) this.write(text)
+  }
+
+  /** Lines sent outside the request/reply flow (extensions): in order with the batch. */
+  private send(text: string): void {
+    if (this.batch !== undefined) this.batch += text
+    else this.write(text)
   }
 
   /**
