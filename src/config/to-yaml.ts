@@ -114,7 +114,8 @@ function server(config: BrokerConfig): Record<string, unknown> {
   if (s.trackingDelayMs !== nutDefaults.trackingDelayS * 1000) {
     out['trackingDelay'] = formatDuration(s.trackingDelayMs)
   }
-  out['statePath'] = s.statePath
+  // The default stays unwritten, so NUT_STATEPATH keeps working with the converted file.
+  if (s.statePath !== nutDefaults.statePath) out['statePath'] = s.statePath
   if (s.tls !== undefined) out['tls'] = { ...s.tls }
   const limits: Record<string, unknown> = {}
   const l = s.limits

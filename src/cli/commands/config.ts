@@ -17,7 +17,6 @@ import {
   formatDiagnostic,
   sortDiagnostics,
 } from '../../protocol/nut-config/index.ts'
-import { loadRulesText } from '../../rules/load.ts'
 
 const usage = `usage: nutshell config check [--json] [FILE|DIR]
        nutshell config show [FILE|DIR]
@@ -37,6 +36,9 @@ const usage = `usage: nutshell config check [--json] [FILE|DIR]
 /** The rule files a config names are checked too, so one command finds every mistake. */
 async function checkRuleFiles(files: readonly string[]): Promise<ConfigDiagnostic[]> {
   const out: ConfigDiagnostic[] = []
+  if (files.length === 0) return out
+  // Loaded only when there are rule files: `config check` of a NUT directory stays light.
+  const { loadRulesText } = await import('../../rules/load.ts')
   for (const file of files) {
     let text: string
     try {
