@@ -112,6 +112,33 @@ describe('Monitor core (upsmon semantics, ManualClock)', () => {
     assert.equal(h.shutdown.shutdowns, 1)
   })
 
+  it('SHUTDOWNEXIT no keeps the monitor logged in; a duration leaves after it', async () => {
+    for (const [shutdownExit, closedAfter] of [
+      [false, undefined],
+      [10_000, 10_000],
+    ] as const) {
+      const clock = new ManualClock()
+      const link = new FakeLink()
+      const config = monitorConfig([ups('a')], { shutdownExit, finalDelayMs: 0 })
+      const h = harness(config, [link], clock)
+      let exited = false
+      h.monitor.events.on('exit', () => {
+        exited = true
+      })
+      h.monitor.start()
+      link.push('OB LB')
+      await flush()
+      assert.equal(h.shutdown.shutdowns, 1)
+      assert.equal(link.closed, false)
+      await advance(clock, 9_000, 1_000)
+      assert.equal(link.closed, false)
+      await advance(clock, 2_000, 1_000)
+      assert.equal(link.closed, closedAfter !== undefined)
+      assert.equal(exited, closedAfter !== undefined)
+      await h.monitor.stop()
+    }
+  })
+
   it('power value 0 is monitoring only', async () => {
     const clock = new ManualClock()
     const a = new FakeLink()
