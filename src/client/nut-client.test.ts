@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { createServer, type Server, type Socket } from 'node:net'
 import { after, describe, test } from 'node:test'
+import fc from 'fast-check'
 import { ManualClock } from '../core/manual-clock.ts'
 import { libupsclientMessage, NutClientError, NutServerError } from './errors.ts'
 import { NutClient, type NutClientOptions } from './nut-client.ts'
@@ -343,4 +344,38 @@ test('quit() sends LOGOUT and closes without waiting', async () => {
   await waitUntil(() => script.received.includes('LOGOUT'))
   await waitUntil(() => script.sockets[0]?.readableEnded === true)
   assert.equal(client.closed, true)
+})
+
+test('any bytes from the server settle every request with a typed result or error', async () => {
+  let reply: Uint8Array = new Uint8Array()
+  const script = await scriptedServer((_line, socket) => {
+    socket.write(reply)
+    return undefined
+  })
+  servers.push(script)
+  await fc.assert(
+    fc.asyncProperty(fc.uint8Array({ maxLength: 300 }), async (bytes) => {
+      reply = bytes
+      const client = await NutClient.connect({
+        host: '127.0.0.1',
+        port: script.port,
+        timeoutMs: 200,
+      })
+      const settled = await Promise.allSettled([
+        client.getVar('a', 'b'),
+        client.listVars('a'),
+        client.getTracking('x'),
+      ])
+      for (const result of settled) {
+        if (result.status === 'rejected') {
+          assert.ok(
+            result.reason instanceof NutClientError || result.reason instanceof NutServerError,
+            String(result.reason),
+          )
+        }
+      }
+      client.destroy()
+    }),
+    { numRuns: 30 },
+  )
 })
