@@ -27,6 +27,9 @@ const usage = `usage: nutshell upsd [OPTIONS]
   -B               accepted for compatibility; nutshell upsd never forks
   -u USER          drop to USER after opening the listeners (default as upsd: nut,
                    when started as root and that user exists)
+  -q               lower the log level (warnings only)
+  -4, -6           accepted for compatibility; the LISTEN lines of upsd.conf decide
+  -V               print the version
   -h               this help
 
 Environment: NUT_CONFPATH (config files, default /etc/nut), NUT_STATEPATH (driver
@@ -113,10 +116,15 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(usage)
     return 0
   }
+  if (values.V === true) {
+    process.stdout.write('nutshell upsd 0.1.0 (NUT upsd 2.8.0 compatible)\n')
+    return 0
+  }
   if (values.c !== undefined) return signalRunning(values.c, values.P)
 
-  const debug = values.D?.length ?? 0
-  const log = createLogger({ level: debug >= 2 ? 'trace' : debug === 1 ? 'debug' : 'info' })
+  const debug = (values.D?.length ?? 0) - (values.q?.length ?? 0)
+  const level = debug >= 2 ? 'trace' : debug === 1 ? 'debug' : debug === 0 ? 'info' : 'warn'
+  const log = createLogger({ level })
   const dir = nutConfPath()
   const config = await load(dir)
   if (config === undefined) return 1
@@ -180,6 +188,10 @@ function parse(args: string[]) {
       B: { type: 'boolean' },
       u: { type: 'string' },
       h: { type: 'boolean' },
+      V: { type: 'boolean' },
+      q: { type: 'boolean', multiple: true },
+      '4': { type: 'boolean' },
+      '6': { type: 'boolean' },
     },
   }).values
 }
