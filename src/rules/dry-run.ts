@@ -93,19 +93,31 @@ export interface DryRunEntry {
 export function dryRun(
   rules: readonly LoadedRules[],
   steps: readonly ScenarioStep[],
-  options: { device?: string; notify?: NotifyOptions } = {},
+  options: { device?: string; notify?: NotifyOptions; events?: boolean } = {},
 ): DryRunEntry[] {
   const clock = new ManualClock()
   const store = new DeviceStore()
   const device = store.add(options.device ?? 'ups')
   device.setCommState('ok')
   const sink = new RecordingSink()
+  const events: DryRunEntry[] = []
+  const onEvent = (name: string, event: string) => {
+    events.push({
+      at: Math.round(clock.now()) / 1000,
+      action: 'event',
+      device: name,
+      detail: event,
+      rule: '',
+      event,
+    })
+  }
   const engine = new RulesEngine([...rules], {
     store,
     clock,
     sink,
     log: silentLogger(),
     ...(options.notify === undefined ? {} : { notify: options.notify }),
+    ...(options.events === true ? { onEvent } : {}),
   })
   engine.start()
   for (const step of steps) {
@@ -114,7 +126,7 @@ export function dryRun(
     else device.setValue(step.name, step.value)
   }
   engine.stop()
-  return sink.requests.map((r) => {
+  const actions = sink.requests.map((r) => {
     const entry: DryRunEntry = {
       at: Math.round(r.at) / 1000,
       action: r.action,
@@ -125,6 +137,8 @@ export function dryRun(
     if (r.event !== undefined) entry.event = r.event
     return entry
   })
+  // Events come before the actions they caused at the same instant (stable sort).
+  return [...events, ...actions].sort((a, b) => a.at - b.at)
 }
 
 /** The text form: `+120s notify ups has been on battery for 2 minutes`. */

@@ -52,6 +52,8 @@ export interface EngineOptions {
   notify?: NotifyOptions
   /** Derive notify events from the store (default). Off when the monitor injects them. */
   deriveEvents?: boolean
+  /** Told of every notify event before its rules run (the dry run's --events). */
+  onEvent?: (device: string, event: string) => void
 }
 
 export interface LoadedFile {
@@ -490,6 +492,7 @@ export class RulesEngine {
     raw: NotifyEvent | string,
   ): void {
     const event = raw.toUpperCase()
+    this.options.onEvent?.(deviceName, event)
     const rules = this.eventIndex.get(event)
     if (rules === undefined) return
     const key = deviceName.toLowerCase()

@@ -106,6 +106,30 @@ describe('nutshell rules (CLI)', () => {
     )
   })
 
+  it('test --events shows the derived notify events', async () => {
+    const result = await nutshell(
+      'rules',
+      'test',
+      `${fixtures}/cli/issue-examples.rules`,
+      '--scenario',
+      `${fixtures}/cli/blip.seq`,
+      '--events',
+    )
+    assert.equal(result.code, 0, result.stderr)
+    assert.equal(
+      result.stdout,
+      [
+        '+10s event ONBATT',
+        '+10s start-timer early 300s',
+        '+15s event ONLINE',
+        '+15s cancel-timer early',
+        '+75s event ONBATT',
+        '+75s start-timer early 300s',
+        '',
+      ].join('\n'),
+    )
+  })
+
   it('usage errors exit 1', async () => {
     const result = await nutshell('rules', 'test', `${fixtures}/cli/issue-examples.rules`)
     assert.equal(result.code, 1)

@@ -10,9 +10,10 @@ import { upsschedToRules } from '../../rules/upssched.ts'
 const usage = `usage:
   nutshell rules check FILE... [--json]
       check rules files (native rules or upssched.conf); exit 1 on errors
-  nutshell rules test RULES --scenario FILE [--device NAME] [--json]
+  nutshell rules test RULES --scenario FILE [--device NAME] [--events] [--json]
       replay a dummy-ups .seq timeline in virtual time and print the actions
-      the rules would run, without running them
+      the rules would run, without running them (--events: also the notify
+      events derived from the timeline)
   nutshell rules import-upssched FILE
       print the rules equivalent to an upssched.conf
 
@@ -93,6 +94,7 @@ async function test(args: string[]): Promise<number> {
   const parsed = parse(args, {
     scenario: { type: 'string' },
     device: { type: 'string' },
+    events: { type: 'boolean' },
     json: { type: 'boolean' },
   })
   if (parsed === undefined) return 1
@@ -116,7 +118,10 @@ async function test(args: string[]): Promise<number> {
   for (const p of scenario.problems)
     process.stderr.write(`${scenarioPath}:${p.line}: ${p.message}\n`)
   const device = parsed.values['device']
-  const entries = dryRun([loaded], scenario.steps, typeof device === 'string' ? { device } : {})
+  const entries = dryRun([loaded], scenario.steps, {
+    ...(typeof device === 'string' ? { device } : {}),
+    events: parsed.values['events'] === true,
+  })
   if (parsed.values['json'] === true) process.stdout.write(`${JSON.stringify(entries, null, 2)}\n`)
   else process.stdout.write(formatDryRun(entries))
   return 0
