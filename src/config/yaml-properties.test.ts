@@ -28,6 +28,33 @@ describe('native YAML config: properties', () => {
     )
   })
 
+  it('never throws on any YAML data, shaped like a config or not', () => {
+    const shaped = fc.record(
+      {
+        server: fc.jsonValue({ maxDepth: 3 }),
+        devices: fc.array(
+          fc.dictionary(
+            fc.constantFrom('name', 'driver', 'port', 'options', 'flags', 'x'),
+            fc.jsonValue({ maxDepth: 2 }),
+          ),
+        ),
+        users: fc.jsonValue({ maxDepth: 3 }),
+        monitor: fc.dictionary(
+          fc.constantFrom('monitors', 'pollFreq', 'notifyFlags', 'shutdownCommand', 'shutdownExit'),
+          fc.jsonValue({ maxDepth: 2 }),
+        ),
+      },
+      { requiredKeys: [] },
+    )
+    fc.assert(
+      fc.property(fc.oneof(fc.jsonValue({ maxDepth: 4 }), shaped), (value) => {
+        const r = parseYamlConfig(stringify(value), 'x.yaml', {})
+        if (!r.ok) assert.ok(r.diagnostics.some((d) => d.severity === 'error'))
+      }),
+      { numRuns: 300 },
+    )
+  })
+
   it('generated configs load into the expected BrokerConfig', () => {
     const name = fc.stringMatching(/^[a-z][a-z0-9_.-]{0,10}$/)
     const text = fc.string({

@@ -112,7 +112,10 @@ export function openQuoteAtEnd(text: string): number | undefined {
   return state === 'quoted' ? open : undefined
 }
 
-export function readConfLines(text: string, sink: DiagnosticSink): ConfLine[] {
+export function readConfLines(input: string, sink: DiagnosticSink): ConfLine[] {
+  // A byte-order mark (some editors write one) is invisible to the user and to NUT, which
+  // drops every byte >= 0x80; without this it would glue itself to the first directive.
+  const text = input.startsWith('\uFEFF') ? input.slice(1) : input
   const starts = lineStarts(text)
   const out: ConfLine[] = []
   const openQuote = openQuoteAtEnd(text)

@@ -98,6 +98,13 @@ describe('upsd.conf', () => {
     assert.match(diagnostics[7]?.advice ?? '', /did you mean 'MAXAGE'/)
   })
 
+  it('ignores a byte-order mark at the start, as NUT does', () => {
+    const { conf, diagnostics } = parseUpsdConf('\uFEFFMAXAGE 20\n')
+    assert.deepEqual(diagnostics, [])
+    assert.equal(conf.maxAge, 20)
+    assert.deepEqual(parseUpsdConf('\uFEFFMAXAGE x\n').diagnostics[0]?.column, 8)
+  })
+
   it('needs a value', () => {
     const { diagnostics } = parseUpsdConf('MAXAGE\nLISTEN\n')
     assert.deepEqual(
