@@ -131,9 +131,11 @@ export async function run(args: string[]): Promise<number> {
     ...(store === undefined ? {} : { store }),
     push: values['no-push'] !== true,
   })
-  if (pidFile !== undefined) await writePidFile(pidFile).catch(() => undefined)
-  return new Promise<number>((resolve) => {
+  const done = new Promise<number>((resolve) => {
+    let finishing = false
     const finish = async (code: number) => {
+      if (finishing) return
+      finishing = true
       await running.stop()
       await Promise.all(links.map((l) => l.stop()))
       if (pidFile !== undefined) await removePidFile(pidFile).catch(() => undefined)
@@ -145,6 +147,13 @@ export async function run(args: string[]): Promise<number> {
     process.once('SIGINT', () => void finish(0))
     running.monitor.events.on('exit', () => void finish(0))
   })
+  // Only once the handlers are in place may `-c` find us.
+  if (pidFile !== undefined) {
+    await writePidFile(pidFile).catch((error: unknown) =>
+      log.warn({ pidFile, err: String(error) }, 'cannot write the PID file; use -c with -P'),
+    )
+  }
+  return done
 }
 
 function defaultPidFile(): string | undefined {
