@@ -7,8 +7,9 @@
 import { chmod, lstat, unlink } from 'node:fs/promises'
 import { createServer, type Server, type Socket } from 'node:net'
 import { join } from 'node:path'
+import { type Clock, systemClock } from '../core/clock.ts'
 import { describeError, NutshellError } from '../core/errors.ts'
-import { type Logger, silentLogger } from '../core/log.ts'
+import { type Logger, RateLimitedLog, silentLogger } from '../core/log.ts'
 import { driverCodeFromOutcome } from '../devices/command-result.ts'
 import type { Device, DeviceChange } from '../devices/device.ts'
 import type { DeviceStore } from '../devices/device-store.ts'
@@ -31,6 +32,8 @@ export interface DriverSocketServerOptions {
   /** Devices to expose (names); default every device, including ones added later. */
   devices?: readonly string[]
   log?: Logger
+  /** For the log rate limit only. */
+  clock?: Clock
   /** Socket file mode (default 0660, as NUT's drivers). */
   mode?: number
   maxConnections?: number
@@ -56,12 +59,14 @@ interface Exposed {
 export class DriverSocketServer {
   private readonly options: DriverSocketServerOptions
   private readonly log: Logger
+  private readonly limited: RateLimitedLog
   private readonly exposed = new Map<string, Exposed>()
   private unsubscribe: (() => void) | undefined
 
   constructor(options: DriverSocketServerOptions) {
     this.options = options
     this.log = options.log ?? silentLogger()
+    this.limited = new RateLimitedLog(options.clock ?? systemClock, 2, 60_000)
   }
 
   /** `STATEPATH/<driverName>-<ups>` */
@@ -114,7 +119,11 @@ export class DriverSocketServer {
       entry.server.close()
       throw new NutshellError('NS_LISTEN_FAILED', `cannot create ${path}: ${describeError(error)}`)
     }
-    entry.server.on('error', (error) => this.log.warn({ path, err: error.message }, 'socket error'))
+    entry.server.on('error', (error) => {
+      if (this.limited.allow(`error-${key}`) >= 0) {
+        this.log.warn({ path, err: error.message }, 'driver socket error')
+      }
+    })
     this.log.info({ device: device.name, path }, 'driver socket ready')
   }
 
@@ -242,7 +251,9 @@ export class DriverSocketServer {
     const socket = client.socket
     if (socket.destroyed) return
     if (socket.writableLength > (this.options.maxOutputQueueBytes ?? 1_048_576)) {
-      this.log.warn('driver socket client does not read; dropping it')
+      if (this.limited.allow('slow-client') >= 0) {
+        this.log.warn('driver socket client does not read; dropping it')
+      }
       socket.destroy()
       return
     }
