@@ -190,22 +190,22 @@ async function main(): Promise<void> {
 
     row('idle RSS, one device (MB)', rssKb(nsPid) / 1024, rssKb(upsdPid) / 1024, 'lower', 'MB')
 
-    // Two load processes of 25 clients each: one Node process cannot saturate either server.
-    const getvar = async (port: number) => {
+    // 50 clients from one load process, then from two of 25 each (one Node process may not
+    // saturate a server, two compete with it for the CPU): each server's best counts.
+    const getvar = async (port: number, processes: number) => {
       const runs = await Promise.all(
-        [0, 1].map(() =>
-          load({ mode: 'getvar', port, ups: 'ups', clients: 25, durationMs: 3_000 }),
+        Array.from({ length: processes }, () =>
+          load({ mode: 'getvar', port, ups: 'ups', clients: 50 / processes, durationMs: 2_500 }),
         ),
       )
       return runs.reduce((sum, r) => sum + (r['rate'] as number), 0)
     }
-    row(
-      'GET VAR round trips, 50 clients (replies/s)',
-      await getvar(nsPort),
-      await getvar(upsdPort),
-      'higher',
-      '/s',
-    )
+    let [nsRate, upsdRate] = [0, 0]
+    for (const processes of [1, 2]) {
+      nsRate = Math.max(nsRate, await getvar(nsPort, processes))
+      upsdRate = Math.max(upsdRate, await getvar(upsdPort, processes))
+    }
+    row('GET VAR round trips, 50 clients (replies/s)', nsRate, upsdRate, 'higher', '/s')
 
     const list = async (port: number) =>
       load({ mode: 'latency', port, request: 'LIST VAR ups', count: 100, warmup: 3 })

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test'
 import fc from 'fast-check'
 import { encodeLine } from './encode.ts'
 import { LineSplitter, parseRequestLine } from './net-request.ts'
+import { tokenizeLine } from './tokenizer.ts'
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text)
 const text = (line: Uint8Array): string => new TextDecoder().decode(line)
@@ -84,6 +85,38 @@ describe('parseRequestLine', () => {
         assert.ok(parsed.kind === 'request' || parsed.kind === 'invalid')
       }),
       { numRuns: 2_000 },
+    )
+  })
+
+  it('gives exactly what the tokenizer gives for ASCII lines (property)', () => {
+    const ascii = fc
+      .string({
+        unit: fc.integer({ min: 0x09, max: 0x7e }).map((c) => String.fromCharCode(c)),
+        maxLength: 60,
+      })
+      .map((t) => t.replaceAll('\n', ' '))
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          ascii,
+          fc.constantFrom(
+            'GET VAR ups ups.status',
+            '  LIST   VAR  x ',
+            'a=b',
+            'a\\b',
+            '"q"',
+            'x#y',
+          ),
+        ),
+        (text) => {
+          const parsed = parseRequestLine(bytes(text))
+          const expected = tokenizeLine(text)
+          if (expected.error === undefined)
+            assert.deepEqual(parsed, { kind: 'request', words: expected.words })
+          else assert.equal(parsed.kind, 'invalid')
+        },
+      ),
+      { numRuns: 3_000 },
     )
   })
 

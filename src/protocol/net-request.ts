@@ -87,6 +87,8 @@ export type ParsedRequest =
 
 /** Parses one request line (without its LF). An empty `words` array is an empty line. */
 export function parseRequestLine(line: Uint8Array): ParsedRequest {
+  const simple = splitSimple(line)
+  if (simple !== undefined) return { kind: 'request', words: simple }
   // Plain ASCII is the common case; only other bytes need the UTF-8 check.
   if (!isAscii(line) && !isUtf8(line)) {
     return { kind: 'invalid', problem: 'invalid-utf8', message: 'the request is not valid UTF-8' }
@@ -107,6 +109,37 @@ function concat(parts: readonly Uint8Array[], total: number): Uint8Array {
     offset += part.length
   }
   return all
+}
+
+/**
+ * The fast path for the common request: printable ASCII words separated by spaces, with
+ * nothing the tokenizer treats specially (quotes, backslashes, `#`, `=`, other
+ * whitespace). For such a line the tokenizer's answer is exactly a split on spaces.
+ * Anything else returns undefined and takes the full tokenizer.
+ */
+function splitSimple(line: Uint8Array): string[] | undefined {
+  const words: string[] = []
+  let word = ''
+  for (let i = 0; i < line.length; i++) {
+    const byte = line[i] as number
+    if (byte === 0x20) {
+      if (word.length > 0) {
+        words.push(word)
+        word = ''
+      }
+    } else if (
+      byte < 0x21 ||
+      byte > 0x7e ||
+      byte === 0x22 ||
+      byte === 0x23 ||
+      byte === 0x3d ||
+      byte === 0x5c
+    ) {
+      return undefined
+    } else word += String.fromCharCode(byte)
+  }
+  if (word.length > 0) words.push(word)
+  return words
 }
 
 function isAscii(bytes: Uint8Array): boolean {
