@@ -204,4 +204,20 @@ describe('DummyDriver', () => {
     assert.equal(store.get('d')?.getValue('ups.status'), 'OL')
     await driver.stop()
   })
+
+  it('commits ups.status last among the lines between two TIMERs', async () => {
+    const { driver, clock, store } = await setUp(
+      'commit.dev',
+      'ups.status: OL\nbattery.charge: 100\nTIMER 1\nups.status: OB\nbattery.charge: 93\n',
+    )
+    const seen: string[] = []
+    store.onChange((c) => {
+      if (c.kind === 'variable' && c.name === 'ups.status') {
+        seen.push(`${c.value} at ${store.get('d')?.getValue('battery.charge')} %`)
+      }
+    })
+    await advance(driver, clock, 1000)
+    assert.deepEqual(seen, ['OB at 93 %'])
+    await driver.stop()
+  })
 })

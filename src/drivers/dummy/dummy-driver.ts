@@ -154,14 +154,26 @@ export class DummyDriver implements Driver {
 
   /** Applies steps until a TIMER (then waits on the clock) or the end of the file. */
   private run(): void {
+    // The lines between two TIMERs are applied in one go, so no client ever sees half of
+    // them; ups.status comes last, as NUT drivers commit their status at the end of an
+    // update, so whatever reacts to a status change in-process (monitor, rules) sees the
+    // values that came with it.
+    let status: { name: string; value: string } | undefined
+    const commitStatus = (): void => {
+      if (status !== undefined) this.apply(status.name, status.value)
+      status = undefined
+    }
     while (!this.stopped && this.index < this.steps.length) {
       const step = this.steps[this.index++] as DummyStep
       if (step.kind === 'timer') {
+        commitStatus()
         this.schedule(step.seconds * 1000, () => this.run())
         return
       }
-      this.apply(step.name, step.value)
+      if (step.name.toLowerCase() === 'ups.status') status = step
+      else this.apply(step.name, step.value)
     }
+    commitStatus()
     if (this.stopped) return
     if (this.mode.mode === 'dummy-once') {
       this.schedule(this.setup.pollIntervalMs, () => void this.track(this.checkForChange()))
