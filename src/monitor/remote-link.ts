@@ -4,6 +4,7 @@ import type { MonitoredUps } from '../config/types.ts'
 import type { Clock } from '../core/clock.ts'
 import { describeError, NutshellError } from '../core/errors.ts'
 import type { Logger } from '../core/log.ts'
+import type { LinkTls } from './tls-settings.ts'
 import type { Observation, UpsLink } from './ups-link.ts'
 
 /**
@@ -23,6 +24,8 @@ export interface RemoteLinkOptions {
   push?: boolean
   /** Try STARTTLS as upsmon does (default true). */
   startTls?: boolean
+  /** TLS mode and verification from upsmon.conf's CERT* / FORCESSL (default: try, no verify). */
+  tls?: LinkTls
   timeoutMs?: number
 }
 
@@ -116,7 +119,8 @@ export class RemoteLink implements UpsLink {
       host: monitor.host,
       port: monitor.port,
       // upsmon tries STARTTLS first and goes on in plain text when refused.
-      tls: this.options.startTls === false ? 'off' : 'try',
+      tls: this.options.startTls === false ? 'off' : (this.options.tls?.mode ?? 'try'),
+      tlsOptions: this.options.tls?.options ?? {},
       timeoutMs: this.options.timeoutMs ?? 10_000,
       connectTimeoutMs: this.options.timeoutMs ?? 10_000,
       clock,

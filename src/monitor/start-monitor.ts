@@ -1,6 +1,7 @@
 import { CommandRunner } from '../actions/run-command.ts'
 import type { MonitorConfig, MonitoredUps } from '../config/types.ts'
 import { type Clock, systemClock } from '../core/clock.ts'
+import { describeError, NutshellError } from '../core/errors.ts'
 import type { Logger } from '../core/log.ts'
 import type { DeviceStore } from '../devices/device-store.ts'
 import { Monitor } from './monitor.ts'
@@ -8,6 +9,7 @@ import { Notifier, type NotifierOptions } from './notifier.ts'
 import { RemoteLink } from './remote-link.ts'
 import { clearPowerDownFlag, InProcessShutdownPort, type ShutdownPort } from './shutdown-port.ts'
 import { StoreLink } from './store-link.ts'
+import { linkTls, readCertPath } from './tls-settings.ts'
 import type { UpsLink } from './ups-link.ts'
 
 /**
@@ -95,6 +97,16 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Runnin
       powerDownFlag: config.powerDownFlag,
       shutdownCommand: config.shutdownCommand,
     })
+  const certPath = config.tls?.certPath
+  const ca =
+    certPath === undefined
+      ? undefined
+      : await readCertPath(certPath).catch((error: unknown) => {
+          throw new NutshellError('NS_CONFIG_READ', `CERTPATH ${certPath}: ${describeError(error)}`)
+        })
+  if (config.tls?.certIdent !== undefined) {
+    log.warn('CERTIDENT (an NSS client certificate) is not supported; ignored')
+  }
   const links = config.monitors.map((m): UpsLink => {
     const custom = options.linkFor?.(m)
     if (custom !== undefined) return custom
@@ -104,7 +116,13 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Runnin
         options.logins === undefined ? linkOptions : { ...linkOptions, logins: options.logins },
       )
     }
-    return new RemoteLink({ monitor: m, clock, log, push: options.push ?? true })
+    return new RemoteLink({
+      monitor: m,
+      clock,
+      log,
+      push: options.push ?? true,
+      tls: linkTls(m, config.tls, ca),
+    })
   })
   if (config.shutdownCommand === undefined) {
     log.warn('no SHUTDOWNCMD configured: the monitor cannot shut this machine down')

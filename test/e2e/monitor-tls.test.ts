@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import { systemClock } from '../../src/core/clock.ts'
+import { silentLogger } from '../../src/core/log.ts'
+import { DeviceStore } from '../../src/devices/device-store.ts'
+import { RemoteLink } from '../../src/monitor/remote-link.ts'
+import { ups } from '../../src/monitor/test-support.ts'
+import { linkTls, readCertPath } from '../../src/monitor/tls-settings.ts'
+import { createNutServer, type NutServer } from '../../src/server/nut-server.ts'
+import { testServerConfig } from '../helpers/nut-server-fixture.ts'
+import { freePort } from '../helpers/ports.ts'
+
+// upsmon.conf's CERTVERIFY / CERTHOST / FORCESSL / CERTPATH against a nutshell server
+// with a certificate for "localhost".
+function makeCert(dir: string, name: string): void {
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      join(dir, `${name}-key.pem`),
+      '-out',
+      join(dir, `${name}.pem`),
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=DNS:localhost',
+    ],
+    { stdio: 'ignore' },
+  )
+}
+
+describe('monitor TLS settings', () => {
+  let dir: string
+  let server: NutServer
+  let port: number
+  const store = new DeviceStore()
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ns-mtls-'))
+    makeCert(dir, 'server')
+    makeCert(dir, 'other')
+    const device = store.add('ups1')
+    device.setValue('ups.status', 'OL')
+    device.setCommState('ok')
+    port = await freePort()
+    server = createNutServer({
+      store,
+      server: testServerConfig({
+        listen: [{ host: '127.0.0.1', port }],
+        tls: { certFile: join(dir, 'server.pem'), keyFile: join(dir, 'server-key.pem') },
+      }),
+      users: [
+        { name: 'mon', password: 'pw', actions: ['LOGIN'], instcmds: [], upsmon: 'secondary' },
+      ],
+      log: silentLogger(),
+    })
+    await server.start()
+  })
+  after(async () => {
+    await server.stop()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  const monitor = () => ({ ...ups('ups1', 'secondary'), host: '127.0.0.1', port, user: 'mon' })
+
+  async function read(tls: ReturnType<typeof linkTls>) {
+    const link = new RemoteLink({
+      monitor: monitor(),
+      clock: systemClock,
+      log: silentLogger(),
+      tls,
+    })
+    try {
+      return await link.read()
+    } finally {
+      await link.close()
+    }
+  }
+
+  it('maps the settings as upsmon means them', () => {
+    assert.deepEqual(linkTls({ host: 'h' }, undefined, undefined), {
+      mode: 'try',
+      options: { rejectUnauthorized: false },
+    })
+    const tls = {
+      certVerify: false,
+      certHosts: [{ host: 'H', certName: 'ups-server', verify: true, force: true }],
+    }
+    assert.deepEqual(linkTls({ host: 'h' }, tls, ['PEM']), {
+      mode: 'require',
+      options: { rejectUnauthorized: true, servername: 'ups-server', ca: ['PEM'] },
+    })
+    assert.equal(linkTls({ host: 'x' }, { forceSsl: true }, undefined).mode, 'require')
+  })
+
+  it('verifies the server against CERTPATH and the CERTHOST name', async () => {
+    const ca = await readCertPath(join(dir, 'server.pem'))
+    const good = linkTls(
+      monitor(),
+      { certHosts: [{ host: '127.0.0.1', certName: 'localhost', verify: true, force: true }] },
+      ca,
+    )
+    assert.deepEqual(await read(good), { ok: true, status: 'OL' })
+  })
+
+  it('refuses a server whose certificate the CA does not sign', async () => {
+    const wrong = await readCertPath(join(dir, 'other.pem'))
+    const tls = linkTls(
+      monitor(),
+      {
+        certVerify: true,
+        forceSsl: true,
+        certHosts: [{ host: '127.0.0.1', certName: 'localhost', verify: true, force: true }],
+      },
+      wrong,
+    )
+    const result = await read(tls)
+    assert.equal(result.ok, false)
+  })
+})
