@@ -287,17 +287,18 @@ export class RulesEngine {
         device.fsdLatched
           ? undefined
           : new FlagDiff(values.previous, values.value)
+      const slot = this.slotOf(key)
       for (const rule of local) {
         const flags = rule.hasOnly.get(name)
         if (flags !== undefined && flagChanged !== undefined && !flagChanged.anyChanged(flags))
           continue
-        this.evaluate(rule, ctx, key)
+        this.evaluate(rule, ctx, key, slot)
       }
     }
     const qualified = this.qualifiedIndex.get(`${key}:${name}`)
     if (qualified === undefined) return
     for (const rule of qualified) {
-      if (rule.global) this.evaluate(rule, { device: undefined, store: this.options.store }, '')
+      if (rule.global) this.evaluate(rule, { device: undefined, store: this.options.store }, '', 0)
       else for (const d of this.options.store.list()) this.evaluateFor(rule, d)
     }
   }
@@ -322,7 +323,7 @@ export class RulesEngine {
 
   private evaluateFor(rule: WhenRule, device: Device | undefined): void {
     const key = device === undefined ? '' : device.name.toLowerCase()
-    this.evaluate(rule, { device, store: this.options.store }, key)
+    this.evaluate(rule, { device, store: this.options.store }, key, this.slotOf(key))
   }
 
   private slotOf(key: string): number {
@@ -334,10 +335,12 @@ export class RulesEngine {
     return slot
   }
 
-  /** `key` is the device's lower-case name ('' for a rule over named devices only). */
-  private evaluate(rule: WhenRule, ctx: EvalContext, key: string): void {
+  /**
+   * `key` is the device's lower-case name ('' for a rule over named devices only), `slot`
+   * its index in `instances` (computed once per change by the caller).
+   */
+  private evaluate(rule: WhenRule, ctx: EvalContext, key: string, slot: number): void {
     if (rule.scope !== undefined && key !== rule.scope) return
-    const slot = this.slotOf(key)
     let instance = rule.instances[slot]
     if (instance === undefined) {
       instance = { phase: 'idle', timer: undefined }
