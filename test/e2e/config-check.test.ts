@@ -30,6 +30,11 @@ describe('nutshell config check | show | convert', () => {
       at('bad.yaml'),
       'devices:\n  - name: a\n    drvier: dummy-ups\n    port: a.dev\n',
     )
+    await writeFile(at('a.dev'), 'ups.status: OL\n')
+    await writeFile(
+      at('host.yaml'),
+      'devices:\n  - {name: sim, driver: dummy-ups, port: nope.dev}\n  - {name: hw, driver: no-such-driver, port: auto}\n  - {name: rep, driver: dummy-ups, port: "ups@remote"}\n',
+    )
     await writeFile(at('ups.conf'), '[a]\n\tdriver = dummy-ups\n\tport = a.dev\n')
     await writeFile(at('upsd.conf'), 'MAXAGE 15s\n')
     await writeFile(at('upsd.users'), '[admin]\n\tpassword = secret\n')
@@ -44,6 +49,7 @@ describe('nutshell config check | show | convert', () => {
       ['convert', dir],
       ['frobnicate'],
       ['check'],
+      ['check', at('host.yaml')],
     ]
     await writeFile(at('cases.json'), JSON.stringify(cases))
     const batch = await run(
@@ -162,6 +168,18 @@ describe('nutshell config check | show | convert', () => {
 
   it('checks $NUT_CONFPATH when no target is given', () => {
     assert.deepEqual(result(['check']), result(['check', dir]))
+  })
+
+  it('warns about data files and driver binaries missing on this machine', () => {
+    const r = result(['check', at('host.yaml')])
+    assert.equal(r.code, 0, r.stderr)
+    assert.match(r.stderr, /device sim: the dummy-ups data file .*nope\.dev cannot be read/)
+    assert.match(
+      r.stderr,
+      /device hw: the NUT driver \/lib\/nut\/no-such-driver is not installed here/,
+    )
+    assert.doesNotMatch(r.stderr, /device rep/)
+    assert.match(r.stdout, /0 errors, 2 warnings/)
   })
 
   it('answers a bad command line with usage and exit 2', () => {

@@ -8,6 +8,7 @@
  */
 import { readFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
+import { checkEnvironment } from '../../config/environment-check.ts'
 import { checkConfig } from '../../config/load.ts'
 import { nutConfPath } from '../../config/nut-dir.ts'
 import { configToYaml } from '../../config/to-yaml.ts'
@@ -74,6 +75,20 @@ async function checkRuleFiles(files: readonly string[]): Promise<ConfigDiagnosti
   return out
 }
 
+/** Data files and driver binaries, checked on this machine (warnings only). */
+async function checkHost(config: BrokerConfig): Promise<ConfigDiagnostic[]> {
+  const [{ builtinDrivers }, { defaultDriverPath }, { resolveMode }] = await Promise.all([
+    import('../../drivers/registry.ts'),
+    import('../../drivers/nut/nut-driver.ts'),
+    import('../../drivers/dummy/mode.ts'),
+  ])
+  return checkEnvironment(config, {
+    builtinDrivers,
+    defaultDriverPath,
+    isRepeater: (port, mode) => resolveMode(port, mode).mode === 'repeater',
+  })
+}
+
 function hidePasswords(config: BrokerConfig): unknown {
   return JSON.parse(
     JSON.stringify(config, (key, value: unknown) =>
@@ -104,7 +119,11 @@ export async function run(args: string[]): Promise<number> {
   }
   const result = await checkConfig(target)
   const ruleFiles = result.config?.rules?.files ?? []
-  const diagnostics = sortDiagnostics([...result.diagnostics, ...(await checkRuleFiles(ruleFiles))])
+  const diagnostics = sortDiagnostics([
+    ...result.diagnostics,
+    ...(await checkRuleFiles(ruleFiles)),
+    ...(result.config === undefined || sub === 'convert' ? [] : await checkHost(result.config)),
+  ])
   const errors = diagnostics.filter((d) => d.severity === 'error').length
   const warnings = diagnostics.length - errors
   if (values.json === true) {
