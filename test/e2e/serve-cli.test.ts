@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { existsSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
@@ -105,6 +106,34 @@ describe('nutshell serve', () => {
       (await run(nutBinaries.upsc, [`rack@127.0.0.1:${port}`, 'ups.mfr'])).stdout.trim(),
       'Acme',
     )
+  })
+
+  it('exposes its devices as NUT driver sockets that a real upsd serves (--driver-sockets)', async () => {
+    const port = await freePort()
+    const upsdPort = await freePort()
+    const dir = await createNutDir({
+      'rack.dev': devFile,
+      'nutshell.yaml': `server:\n  listen: ["127.0.0.1:${port}"]\ndevices:\n  - name: rack\n    driver: dummy-ups\n    port: rack.dev\n`,
+      'ups.conf': '[rack]\n\tdriver = nutshell\n\tport = none\n\tdesc = "via nutshell"\n',
+      'upsd.conf': `LISTEN 127.0.0.1 ${upsdPort}\n`,
+      'upsd.users': '',
+    })
+    dirs.push(dir)
+    await serve(
+      'sockets',
+      ['--config', join(dir.etc, 'nutshell.yaml'), '--driver-socket-dir', dir.run],
+      port,
+    )
+    await waitFor(() => existsSync(join(dir.run, 'nutshell-rack')), { what: 'the driver socket' })
+    processes.start('real-upsd', nutBinaries.upsd, ['-u', 'root', '-F'], dir.env)
+    await waitFor(
+      async () =>
+        (
+          await run(nutBinaries.upsc, [`rack@127.0.0.1:${upsdPort}`, 'battery.charge'])
+        ).stdout.trim() === '97',
+      { what: 'real upsd serving the nutshell device' },
+    )
+    await processes.stop('real-upsd')
   })
 
   it('refuses to start on a configuration with errors and says where', async () => {

@@ -17,6 +17,11 @@ const usage = `usage: nutshell serve [--nut-confpath DIR | --config FILE] [--log
   --nut-confpath DIR  read ups.conf, upsd.conf, upsd.users (and upsmon.conf) from DIR,
                       as upsd does (default: $NUT_CONFPATH, else /etc/nut)
   --config FILE       read the native YAML configuration instead
+  --driver-sockets    also expose every device as a NUT driver state socket
+                      (STATEPATH/nutshell-<ups>), so a real upsd with
+                      \`driver = nutshell\` in its ups.conf serves it
+  --driver-socket-dir DIR
+                      where those sockets go (default: the configured STATEPATH)
   --log-level LEVEL   trace, debug, info (default), warn, error
 `
 
@@ -50,7 +55,13 @@ export async function run(args: string[]): Promise<number> {
   const log = createLogger(values['log-level'] === undefined ? {} : { level: values['log-level'] })
   let broker: Broker
   try {
-    broker = await startBroker(loaded.value, { log })
+    const wantSockets =
+      values['driver-sockets'] === true || values['driver-socket-dir'] !== undefined
+    const statePath = values['driver-socket-dir'] ?? loaded.value.server.statePath
+    broker = await startBroker(loaded.value, {
+      log,
+      ...(wantSockets ? { driverSockets: { statePath } } : {}),
+    })
   } catch (error) {
     process.stderr.write(`nutshell serve: ${(error as Error).message}\n`)
     return 1
@@ -105,6 +116,8 @@ function parseServeArgs(args: string[]) {
       'nut-confpath': { type: 'string' },
       config: { type: 'string', short: 'c' },
       'log-level': { type: 'string' },
+      'driver-sockets': { type: 'boolean' },
+      'driver-socket-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
