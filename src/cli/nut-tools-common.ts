@@ -41,12 +41,12 @@ export function fail(prefix: string, error: unknown): never {
   throw new ToolExit([`${prefix}${libupsclientMessage(error)}`], reasonOf(error))
 }
 
+let pipeGuarded = false
+
 /**
  * `nutshell upsc … | head -1`: NUT's tools die quietly of SIGPIPE; Node would print a
  * stack trace for EPIPE instead. Exit as quietly, with the shell's code for SIGPIPE.
  */
-let pipeGuarded = false
-
 export function exitQuietlyOnBrokenPipe(): void {
   if (pipeGuarded) return
   pipeGuarded = true
