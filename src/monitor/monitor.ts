@@ -147,15 +147,21 @@ export class Monitor {
 
   private async loop(): Promise<void> {
     if (this.stopped) return
-    await Promise.all(this.upses.map((u) => this.poll(u)))
-    if (this.stopped) return
-    const now = this.options.clock.now()
-    for (const ups of this.upses) {
-      const due = tick(ups.notify, now, this.notifyOptions)
-      ups.notify = due.state
-      this.raise(ups, due.events, undefined)
+    try {
+      await Promise.all(this.upses.map((u) => this.poll(u)))
+      if (this.stopped) return
+      const now = this.options.clock.now()
+      for (const ups of this.upses) {
+        const due = tick(ups.notify, now, this.notifyOptions)
+        ups.notify = due.state
+        this.raise(ups, due.events, undefined)
+      }
+      this.recalc()
+    } catch (error) {
+      // Never let one bad pass end the watch.
+      this.options.log.error({ err: describeError(error) }, 'monitor pass failed')
     }
-    this.recalc()
+    if (this.stopped) return
     const { pollFreqMs, pollFreqAlertMs } = this.options.config
     const alert = this.upses.some((u) => u.notify.line === 'onbatt')
     this.timer = this.options.clock.setTimeout(
