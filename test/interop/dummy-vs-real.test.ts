@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { existsSync, readFileSync } from 'node:fs'
+import { writeFile } from 'node:fs/promises'
 import { connect } from 'node:net'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
@@ -39,6 +40,7 @@ function everyName(): string[] {
 const longValue = `${'x'.repeat(60)} ${'y'.repeat(100)}`
 
 const files: Record<string, string> = {
+  'upsd.users': '[admin]\n  password = adminpass\n  actions = SET\n  instcmds = ALL\n',
   'ups.conf': [
     '[plain]',
     '  driver = dummy-ups',
@@ -259,6 +261,28 @@ describe('built-in dummy-ups against Debian dummy-ups 2.8.0 + upsd', () => {
     assert.deepEqual(last[1], last[0])
     const status = await client.getVar('seq', 'ups.status')
     assert.ok(['OB DISCHRG', 'OL CHRG'].includes(status), status)
+  })
+
+  it('SET (a value, an empty value), then a changed .dev file: both replay it from the top', async () => {
+    const device = store.get('plain')
+    assert.ok(device)
+    const admin = await NutClient.connect({ host: '127.0.0.1', port: real.port })
+    try {
+      await admin.authenticate('admin', 'adminpass')
+      await admin.setVar('plain', 'ups.model', 'Set Model')
+      await admin.setVar('plain', 'input.sensitivity', '')
+    } finally {
+      await admin.close()
+    }
+    assert.equal(await device.requestSet('ups.model', 'Set Model'), 'SUCCESS')
+    assert.equal(await device.requestSet('input.sensitivity', ''), 'SUCCESS')
+    await compare('plain')
+    const changed = `${files['plain.dev']}battery.charge: 42\nnew.var: appeared\n`
+    await writeFile(join(real.dir.etc, 'plain.dev'), changed)
+    await waitFor(() => device.getValue('new.var') === 'appeared', { what: 'our reload' })
+    await compare('plain')
+    assert.equal(device.getValue('ups.model'), 'TestBox 1000', 'the file sets it again')
+    assert.equal(device.getValue('battery.charge'), '42')
   })
 
   // Last: a socket client that goes away can upset a 2.8.0 driver later (reference 6).
