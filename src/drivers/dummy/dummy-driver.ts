@@ -148,8 +148,9 @@ export class DummyDriver implements Driver {
     this.mtimeMs = read.mtimeMs
     this.steps = parseDummyData(read.text).steps
     this.index = 0
-    this.device.setCommState('ok')
     this.run()
+    // After the first lines are in: whatever reacts to "ok" sees the file's data.
+    if (!this.stopped) this.device.setCommState('ok')
   }
 
   /** Applies steps until a TIMER (then waits on the clock) or the end of the file. */
