@@ -36,7 +36,7 @@ import {
 
 const log = silentLogger()
 const fastSamples = 150
-const upsmonSamples = 8
+const upsmonSamples = 6
 
 function nowNs(): bigint {
   return BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6))
@@ -103,7 +103,7 @@ async function notifySamples(name: string, count: number, timeoutMs: number): Pr
         const all = await lines(name)
         return all.length > seen ? all[all.length - 1] : undefined
       },
-      { timeoutMs, intervalMs: 2, what: `${name} notification ${i}` },
+      { timeoutMs, intervalMs: 5, what: `${name} notification ${i}` },
     )
     result.push(Number(BigInt(last.split(' ')[0] ?? '0') - t0.since()) / 1e6)
     await delay(5 + Math.random() * 20)
@@ -130,7 +130,7 @@ async function shutdownSample(
         const all = await lines(name)
         return all.length > seen ? all[all.length - 1] : undefined
       },
-      { timeoutMs, intervalMs: 2, what: `${name} SHUTDOWNCMD` },
+      { timeoutMs, intervalMs: 5, what: `${name} SHUTDOWNCMD` },
     )
     return Number(BigInt(last.split(' ')[0] ?? '0') - t0.since()) / 1e6
   } finally {
