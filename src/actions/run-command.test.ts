@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { readdir } from 'node:fs/promises'
 import { describe, it } from 'node:test'
 import { systemClock } from '../core/clock.ts'
 import { silentLogger } from '../core/log.ts'
@@ -75,5 +77,30 @@ describe('CommandRunner', () => {
     await Promise.all(all)
     await r.idle()
     assert.equal(r.activeCount, 0)
+  })
+
+  it('leaves no zombie children behind', async () => {
+    const r = runner({ maxConcurrent: 3, timeoutMs: 200, killGraceMs: 50 })
+    await Promise.all([
+      ...Array.from({ length: 10 }, () => r.run({ spec: { shell: 'exit 3' } })),
+      r.run({ spec: { shell: 'sleep 30' } }),
+      r.run({ spec: { argv: ['/nonexistent'] } }),
+    ])
+    await r.idle()
+    const zombies = (await readdir('/proc'))
+      .filter((name) => /^\d+$/.test(name))
+      .map((pid) => {
+        try {
+          return readFileSync(`/proc/${pid}/stat`, 'utf8')
+        } catch {
+          return ''
+        }
+      })
+      .filter((stat) => {
+        // pid (comm) state ppid ...
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+        return fields[0] === 'Z' && Number(fields[1]) === process.pid
+      })
+    assert.deepEqual(zombies, [])
   })
 })
