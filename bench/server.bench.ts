@@ -206,6 +206,13 @@ async function main(): Promise<void> {
       upsdRate = Math.max(upsdRate, await getvar(upsdPort, processes))
     }
     row('GET VAR round trips, 50 clients (replies/s)', nsRate, upsdRate, 'higher', '/s')
+    const barePort = await freePort()
+    const bare = node(['--import', 'tsx', 'bench/fixtures/bare-server.ts', String(barePort)])
+    await firstLine(bare)
+    let bareRate = 0
+    for (const processes of [1, 2]) bareRate = Math.max(bareRate, await getvar(barePort, processes))
+    bare.kill('SIGKILL')
+    console.log(`  (a Node.js server doing no work at all, same load: ${fmt(bareRate)} /s)`)
 
     const list = async (port: number) =>
       load({ mode: 'latency', port, request: 'LIST VAR ups', count: 100, warmup: 3 })
