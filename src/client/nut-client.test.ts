@@ -124,8 +124,9 @@ describe('NutClient', () => {
       2,
     ])
     assert.equal(script.received.length, 5)
-    await client.close()
+    assert.equal(await client.logout(), 'OK Goodbye')
     assert.equal(script.received.at(-1), 'LOGOUT')
+    client.destroy()
   })
 
   test('ERR replies reject with NutServerError and keep the connection', async () => {

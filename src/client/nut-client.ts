@@ -349,6 +349,16 @@ export class NutClient {
 
   // ---- ending -----------------------------------------------------------------------
 
+  /**
+   * LOGOUT: the server answers (`OK Goodbye`; older servers `Goodbye...`) and closes the
+   * connection. Resolves with the answer.
+   */
+  async logout(timeoutMs?: number): Promise<string> {
+    const line = await this.one(['LOGOUT'], { kind: 'raw' }, timeoutMs)
+    if (line.words[0] === 'ERR') throw new NutServerError(line.words[1] ?? '', line.raw, 'LOGOUT')
+    return line.raw
+  }
+
   /** LOGOUT, then close. Never throws; the connection is gone afterwards. */
   async close(timeoutMs = 2000): Promise<void> {
     if (this.connection.isClosed) return

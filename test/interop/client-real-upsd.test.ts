@@ -225,6 +225,8 @@ describe('NutClient against real upsd 2.8.0', () => {
     await secondary.close()
     assert.equal(secondary.closed, true)
     await waitFor(async () => (await primary.getNumLogins('rich')) === 1, { what: 'NUMLOGINS 1' })
+    assert.equal(await primary.logout(), 'OK Goodbye')
+    await waitFor(() => primary.closed, { what: 'upsd closing after LOGOUT' })
   })
 
   test('STARTTLS: try-mode falls back to plain text; require-mode refuses', async () => {
