@@ -1,36 +1,27 @@
 import type { Clock, TimerHandle } from '../core/clock.ts'
 import { describeError } from '../core/errors.ts'
 import { type Logger, RateLimitedLog } from '../core/log.ts'
-import type { CommState, Device, DeviceChange } from '../devices/device.ts'
+import type { Device, DeviceChange } from '../devices/device.ts'
 import type { DeviceStore } from '../devices/device-store.ts'
-import {
-  applyComm,
-  applyStatus,
-  defaultNotifyOptions,
-  initialNotifyState,
-  type NotifyEvent,
-  type NotifyOptions,
-  type NotifyResult,
-  type NotifyState,
-  nextTickDue,
-  tick,
-} from '../monitor/notify-events.ts'
+import type { NotifyEvent, NotifyOptions } from '../monitor/notify-events.ts'
 import type { ActionBody, ActionSink } from './action-sink.ts'
-import type { Expr, Rule, RulesFile } from './ast.ts'
+import type { RulesFile } from './ast.ts'
 import {
   type ActionContext,
   type ActionHost,
   type CompiledAction,
-  compileActions,
   request,
 } from './compile-actions.ts'
+import type { EvalContext } from './compile-expr.ts'
 import {
-  type Compiled,
-  collectReads,
-  compileExpr,
-  type EvalContext,
-  readVariable,
-} from './compile-expr.ts'
+  compileRules,
+  type OnRule,
+  type TimerRule,
+  type WhenInstance,
+  type WhenRule,
+} from './compile-rules.ts'
+import { EventFeed } from './event-feed.ts'
+import { FlagDiff } from './has-only.ts'
 import type { SourceFile } from './source.ts'
 
 /**
@@ -61,57 +52,19 @@ export interface LoadedFile {
   file: RulesFile
 }
 
-type Phase = 'idle' | 'pending' | 'fired' | 'clearing'
-interface WhenInstance {
-  phase: Phase
-  timer: TimerHandle | undefined
-}
-
-interface WhenRule {
-  location: string
-  scope: string | undefined
-  /** Only named devices are read: one instance, no device of its own. */
-  global: boolean
-  defaultDevice: string
-  cond: Compiled
-  /** Variables this rule reads only as `VAR has FLAG`, with their flags (upper case). */
-  hasOnly: Map<string, Set<string>>
-  holdMs: number
-  body: CompiledAction[]
-  otherwise: { cond: Compiled | undefined; holdMs: number; body: CompiledAction[] } | undefined
-  hasElse: boolean
-  /** Per device, by the engine's device slot (slot 0: the rule over named devices only). */
-  instances: Array<WhenInstance | undefined>
-}
-
-interface OnRule {
-  location: string
-  scope: string | undefined
-  events: Array<{ device: string | undefined; name: string }>
-  body: CompiledAction[]
-}
-
-interface TimerRule {
-  location: string
-  scope: string | undefined
-  body: CompiledAction[]
-}
-
 export class RulesEngine {
   private readonly options: EngineOptions
   private readonly host: ActionHost
-  private readonly whenRules: WhenRule[] = []
-  private readonly localIndex = new Map<string, WhenRule[]>()
-  private readonly qualifiedIndex = new Map<string, WhenRule[]>()
-  private readonly eventIndex = new Map<string, OnRule[]>()
-  private readonly timerIndex = new Map<string, TimerRule[]>()
+  private readonly whenRules: WhenRule[]
+  private readonly localIndex: Map<string, WhenRule[]>
+  private readonly qualifiedIndex: Map<string, WhenRule[]>
+  private readonly eventIndex: Map<string, OnRule[]>
+  private readonly timerIndex: Map<string, TimerRule[]>
   private readonly timers = new Map<string, TimerHandle>()
   /** Device (lower-case name) → its index in every rule's `instances`; '' is slot 0. */
   private readonly slots = new Map<string, number>([['', 0]])
-  private readonly notifyStates = new Map<
-    string,
-    { state: NotifyState; tick: TimerHandle | undefined }
-  >()
+  /** Undefined when events are not derived here (the monitor injects them). */
+  private readonly feed: EventFeed | undefined
   private readonly errorLog: RateLimitedLog
   private unsubscribe: (() => void) | undefined
 
@@ -124,8 +77,18 @@ export class RulesEngine {
       startTimer: (name, seconds, ctx) => this.startTimer(name, seconds, ctx),
       cancelTimer: (name, ctx) => this.cancelTimer(name, ctx),
     }
-    for (const { source, file } of files)
-      for (const rule of file.rules) this.compile(rule, source, undefined)
+    this.feed =
+      options.deriveEvents === false
+        ? undefined
+        : new EventFeed(options.clock, options.notify, (device, event) =>
+            this.dispatch(device, device.name, event),
+          )
+    const compiled = compileRules(files, this.host)
+    this.whenRules = compiled.whenRules
+    this.localIndex = compiled.localIndex
+    this.qualifiedIndex = compiled.qualifiedIndex
+    this.eventIndex = compiled.eventIndex
+    this.timerIndex = compiled.timerIndex
   }
 
   /** Subscribes to the store and evaluates every rule once against the current state. */
@@ -148,80 +111,12 @@ export class RulesEngine {
       for (const instance of rule.instances) instance?.timer?.cancel()
       rule.instances.length = 0
     }
-    for (const entry of this.notifyStates.values()) entry.tick?.cancel()
-    this.notifyStates.clear()
+    this.feed?.stop()
   }
 
   /** Runs the `on` rules for an event raised elsewhere (the monitor's SHUTDOWN, ...). */
   injectEvent(deviceName: string, event: string): void {
     this.dispatch(this.options.store.get(deviceName), deviceName, event)
-  }
-
-  // ---- compiling -----------------------------------------------------------------
-
-  private compile(rule: Rule, source: SourceFile, scope: string | undefined): void {
-    const location = `${source.name}:${source.position(rule.span.start).line}`
-    switch (rule.kind) {
-      case 'device':
-        for (const inner of rule.rules) this.compile(inner, source, rule.name.text.toLowerCase())
-        return
-      case 'on': {
-        const on: OnRule = {
-          location,
-          scope,
-          events: rule.events.map((e) => ({
-            device: e.device?.toLowerCase(),
-            name: e.name.toUpperCase(),
-          })),
-          body: compileActions(rule.body, this.host),
-        }
-        for (const event of new Set(on.events.map((e) => e.name))) push(this.eventIndex, event, on)
-        return
-      }
-      case 'timer':
-        push(this.timerIndex, rule.name.text, {
-          location,
-          scope,
-          body: compileActions(rule.body, this.host),
-        })
-        return
-      case 'when': {
-        const reads = {
-          local: new Set<string>(),
-          qualified: new Set<string>(),
-          devices: [] as string[],
-        }
-        collectReads(rule.cond, reads)
-        if (rule.otherwise?.cond !== undefined) collectReads(rule.otherwise.cond, reads)
-        const when: WhenRule = {
-          location,
-          scope,
-          global: scope === undefined && reads.local.size === 0 && reads.qualified.size > 0,
-          hasOnly: hasOnlyReads([rule.cond, rule.otherwise?.cond]),
-          defaultDevice: reads.devices[0] ?? '',
-          cond: compileExpr(rule.cond),
-          holdMs: (rule.hold?.seconds ?? 0) * 1000,
-          body: compileActions(rule.body, this.host),
-          otherwise:
-            rule.otherwise === undefined
-              ? undefined
-              : {
-                  cond:
-                    rule.otherwise.cond === undefined
-                      ? undefined
-                      : compileExpr(rule.otherwise.cond),
-                  holdMs: (rule.otherwise.hold?.seconds ?? 0) * 1000,
-                  body: compileActions(rule.otherwise.body, this.host),
-                },
-          hasElse: rule.otherwise !== undefined,
-          instances: [],
-        }
-        this.whenRules.push(when)
-        for (const name of reads.local) push(this.localIndex, name, when)
-        for (const key of reads.qualified) push(this.qualifiedIndex, key, when)
-        return
-      }
-    }
   }
 
   // ---- store events ----------------------------------------------------------------
@@ -235,19 +130,19 @@ export class RulesEngine {
         const name = change.name.toLowerCase()
         const value = change.kind === 'variable' ? change.value : undefined
         this.variableChanged(device, change.device, name, { previous: change.previous, value })
-        if (name === 'ups.status' && device !== undefined) this.statusChanged(device)
+        if (name === 'ups.status' && device !== undefined) this.feed?.statusChanged(device)
         return
       }
       case 'fsd': {
         const device = store.get(change.device)
         this.variableChanged(device, change.device, 'ups.status')
-        if (device !== undefined) this.statusChanged(device)
+        if (device !== undefined) this.feed?.statusChanged(device)
         return
       }
       case 'comm': {
         const device = store.get(change.device)
         this.variableChanged(device, change.device, 'comm')
-        if (device !== undefined) this.commChanged(device, change.previous)
+        if (device !== undefined) this.feed?.commChanged(device, change.previous)
         return
       }
       case 'device-added': {
@@ -315,8 +210,7 @@ export class RulesEngine {
         handle.cancel()
         this.timers.delete(timerKey)
       }
-    this.notifyStates.get(key)?.tick?.cancel()
-    this.notifyStates.delete(key)
+    this.feed?.forget(key)
   }
 
   // ---- when rules ----------------------------------------------------------------------
@@ -426,67 +320,7 @@ export class RulesEngine {
   // ---- events and timers -----------------------------------------------------------------
 
   private deriveInitial(device: Device): void {
-    if (this.options.deriveEvents === false) return
-    if (device.commState === 'ok') this.statusChanged(device)
-  }
-
-  private statusChanged(device: Device): void {
-    if (this.options.deriveEvents === false || device.commState !== 'ok') return
-    const status = readVariable(device, 'ups.status')
-    if (status === undefined || status.trim() === '') return
-    this.applyNotify(device, (state, now, opts) => applyStatus(state, status, now, opts))
-  }
-
-  private commChanged(device: Device, previous: CommState): void {
-    if (this.options.deriveEvents === false) return
-    if (device.commState === 'ok') {
-      const status = readVariable(device, 'ups.status')
-      if (status !== undefined && status.trim() !== '')
-        this.applyNotify(device, (state, now, opts) => applyStatus(state, status, now, opts))
-      else this.applyNotify(device, (state, now, opts) => applyComm(state, true, now, opts))
-      return
-    }
-    // The link was good until this moment: upsmon would have polled it successfully
-    // moments ago, so NOCOMM counts from here, not from the last status change.
-    const wasOk = previous === 'ok'
-    this.applyNotify(device, (state, now, opts) =>
-      applyComm(
-        wasOk && state.comm === 'ok' ? applyComm(state, true, now, opts).state : state,
-        false,
-        now,
-        opts,
-      ),
-    )
-  }
-
-  private applyNotify(
-    device: Device,
-    step: (s: NotifyState, now: number, o: NotifyOptions) => NotifyResult,
-  ): void {
-    const key = device.name.toLowerCase()
-    const now = this.options.clock.now()
-    const opts = this.options.notify ?? defaultNotifyOptions
-    let entry = this.notifyStates.get(key)
-    if (entry === undefined) {
-      entry = { state: initialNotifyState(now), tick: undefined }
-      this.notifyStates.set(key, entry)
-    }
-    const result = step(entry.state, now, opts)
-    entry.state = result.state
-    entry.tick?.cancel()
-    entry.tick = undefined
-    const due = nextTickDue(result.state, opts)
-    if (due !== undefined) {
-      const current = entry
-      entry.tick = this.options.clock.setTimeout(
-        () => {
-          current.tick = undefined
-          this.applyNotify(device, (s, t, o) => tick(s, t, o))
-        },
-        Math.max(0, due - now),
-      )
-    }
-    for (const event of result.events) this.dispatch(device, device.name, event)
+    if (this.feed !== undefined && device.commState === 'ok') this.feed.statusChanged(device)
   }
 
   private dispatch(
@@ -569,76 +403,4 @@ export class RulesEngine {
         'rule action failed',
       )
   }
-}
-
-/** Which flags of a has-only variable changed between two values (computed lazily). */
-class FlagDiff {
-  private readonly before: Set<string>
-  private readonly after: Set<string>
-
-  constructor(before: string | undefined, after: string | undefined) {
-    this.before = words(before)
-    this.after = words(after)
-  }
-
-  anyChanged(flags: Set<string>): boolean {
-    for (const flag of flags) if (this.before.has(flag) !== this.after.has(flag)) return true
-    return false
-  }
-}
-
-function words(value: string | undefined): Set<string> {
-  const set = new Set<string>()
-  if (value === undefined) return set
-  for (const w of value.split(/\s+/)) if (w !== '') set.add(w.toUpperCase())
-  return set
-}
-
-/** Unqualified variables read only as `VAR has FLAG` (a flag word or a string). */
-function hasOnlyReads(exprs: Array<Expr | undefined>): Map<string, Set<string>> {
-  const flags = new Map<string, Set<string> | null>()
-  const walk = (e: Expr): void => {
-    switch (e.kind) {
-      case 'var':
-        if (e.device === undefined) flags.set(e.name.toLowerCase(), null)
-        return
-      case 'unary':
-        walk(e.operand)
-        return
-      case 'binary': {
-        const right = e.right
-        if (
-          e.op === 'has' &&
-          e.left.kind === 'var' &&
-          e.left.device === undefined &&
-          (right.kind === 'flag' || right.kind === 'string')
-        ) {
-          const name = e.left.name.toLowerCase()
-          const known = flags.get(name)
-          if (known === null) return
-          const set = known ?? new Set<string>()
-          set.add((right.kind === 'flag' ? right.name : right.value).toUpperCase())
-          flags.set(name, set)
-          return
-        }
-        walk(e.left)
-        walk(right)
-        return
-      }
-      default:
-        return
-    }
-  }
-  for (const e of exprs) if (e !== undefined) walk(e)
-  const out = new Map<string, Set<string>>()
-  for (const [name, set] of flags)
-    if (set !== null && set !== undefined && !set.has('') && ![...set].some((f) => /\s/.test(f)))
-      out.set(name, set)
-  return out
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key)
-  if (list === undefined) map.set(key, [value])
-  else list.push(value)
 }
