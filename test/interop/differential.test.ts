@@ -327,8 +327,13 @@ on(
   'SET TRACKING ON',
   'GET TRACKING',
   'GET TRACKING 00000000-0000-4000-8000-000000000000',
+  'SET VAR dummy ups.id tracked',
 )
 steps.push({ sleep: 1_500 })
+// {id} is the tracking id each server gave in its last OK TRACKING reply.
+on('admin', 'GET TRACKING {id}', 'INSTCMD dummy load.off')
+steps.push({ sleep: 1_000 })
+on('admin', 'GET TRACKING {id}', 'SET TRACKING OFF', 'GET TRACKING {id}')
 on('anon', 'GET VAR dummy ups.id', 'GET VAR dummy battery.charge', 'LIST RW dummy')
 on('mons', 'LOGOUT extra', 'LOGOUT')
 steps.push({ sleep: 300 })
@@ -364,6 +369,8 @@ const sentinelReply = 'VAR sentinel server.version "2.8.0"\n'
 class Probe {
   private text = ''
   private closed = false
+  /** The tracking id of the last `OK TRACKING` reply on this connection. */
+  lastId = ''
   private wake: (() => void) | undefined
   private readonly socket: Socket
   private constructor(socket: Socket) {
@@ -388,7 +395,8 @@ class Probe {
     })
   }
 
-  async ask(line: string, separately: boolean): Promise<string> {
+  async ask(request: string, separately: boolean): Promise<string> {
+    const line = request.replace('{id}', this.lastId)
     this.socket.write(`${line}\n`, 'latin1')
     if (separately) {
       // upsd drops the rest of its read buffer after a parse error and sends nothing.
@@ -414,6 +422,8 @@ class Probe {
       }
       return false
     }, line)
+    const id = /^OK TRACKING (\S+)$/m.exec(reply)?.[1]
+    if (id !== undefined) this.lastId = id
     return reply
   }
 
