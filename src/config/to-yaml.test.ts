@@ -33,7 +33,7 @@ const nutDir = {
   'upsd.users':
     '[admin]\n password = 0123\n actions = SET FSD\n instcmds = ALL\n[monp]\n password = "p w"\n upsmon primary\n actions = set\n[mons]\n password = true\n upsmon secondary\n[nopass]\n actions = login\n',
   'upsmon.conf':
-    'MONITOR dummy@localhost 1 monp "p w" primary\nMONITOR x@[::1]:4000 0 mons true secondary\nSHUTDOWNCMD "/sbin/shutdown -h +0"\nNOTIFYCMD /bin/notify\nNOTIFYFLAG ONBATT SYSLOG+EXEC\nNOTIFYMSG ONLINE "back %s"\nPOLLFREQ 2\nOFFDURATION -1\nOVERDURATION 45\nSHUTDOWNEXIT 30\nALARMCRITICAL 0\nRUN_AS_USER nobody\nPOWERDOWNFLAG /etc/killpower\n',
+    'MONITOR dummy@localhost 1 monp "p w" primary\nMONITOR x@[::1]:4000 0 mons true secondary\nSHUTDOWNCMD "/sbin/shutdown -h +0"\nNOTIFYCMD /bin/notify\nNOTIFYFLAG ONBATT SYSLOG+EXEC\nNOTIFYMSG ONLINE "back %s"\nPOLLFREQ 2\nOFFDURATION -1\nOVERDURATION 45\nSHUTDOWNEXIT 30\nALARMCRITICAL 0\nRUN_AS_USER nobody\nPOWERDOWNFLAG /etc/killpower\nCERTPATH /etc/nut/cert\nCERTIDENT "my mon" "pw \\#1"\nCERTHOST localhost "srv" 1 0\nCERTVERIFY 1\nFORCESSL 0\nDEBUG_MIN 2\nPOLLFAIL_LOG_THROTTLE_MAX 5\n',
 }
 
 describe('config convert (configToYaml)', () => {
@@ -46,6 +46,11 @@ describe('config convert (configToYaml)', () => {
   it('a NUT directory converts to YAML that loads into the same configuration', () => {
     const from = configFromNutFiles(nutDir, '/etc/nutx', {})
     assert.ok(from.ok)
+    assert.deepEqual(
+      from.diagnostics.map((d) => d.code),
+      ['no-password'],
+    )
+    assert.deepEqual(from.value.monitor?.tls?.certIdent, { name: 'my mon', password: 'pw #1' })
     const back = roundTrip(from.value)
     const expected = essence(from.value) as { devices: { port: string }[] }
     // The dummy-ups data file is written as an absolute path, so the YAML may live anywhere.

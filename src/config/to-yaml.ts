@@ -97,6 +97,11 @@ function monitor(m: MonitorConfig): Record<string, unknown> {
   }
   if (m.runAsUser !== undefined) out['runAsUser'] = m.runAsUser
   if (!m.defaultPolicy) out['defaultPolicy'] = false
+  if (m.pollFailLogThrottleMax !== undefined && m.pollFailLogThrottleMax !== -1) {
+    out['pollFailLogThrottleMax'] = m.pollFailLogThrottleMax
+  }
+  if (m.debugMin !== undefined) out['debugMin'] = m.debugMin
+  if (m.tls !== undefined) out['tls'] = structuredClone(m.tls)
   return out
 }
 

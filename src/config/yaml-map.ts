@@ -9,6 +9,7 @@ import {
   type DriverDefaults,
   defaultServerLimits,
   type MonitorConfig,
+  type MonitorTlsConfig,
   type ServerConfig,
   type UserAction,
   type UserConfig,
@@ -134,6 +135,17 @@ export function mapMonitor(m: Parsed<typeof monitorSchema>): MonitorConfig {
   if (m.shutdownExit !== undefined) out.shutdownExit = m.shutdownExit === 0 ? true : m.shutdownExit
   if (m.runAsUser !== undefined) out.runAsUser = m.runAsUser
   if (m.defaultPolicy !== undefined) out.defaultPolicy = m.defaultPolicy
+  if (m.pollFailLogThrottleMax !== undefined) out.pollFailLogThrottleMax = m.pollFailLogThrottleMax
+  if (m.debugMin !== undefined) out.debugMin = m.debugMin
+  if (m.tls !== undefined) {
+    const tls: MonitorTlsConfig = {}
+    if (m.tls.certPath !== undefined) tls.certPath = m.tls.certPath
+    if (m.tls.certIdent !== undefined) tls.certIdent = { ...m.tls.certIdent }
+    if (m.tls.certHosts !== undefined) tls.certHosts = m.tls.certHosts.map((h) => ({ ...h }))
+    if (m.tls.certVerify !== undefined) tls.certVerify = m.tls.certVerify
+    if (m.tls.forceSsl !== undefined) tls.forceSsl = m.tls.forceSsl
+    if (Object.keys(tls).length > 0) out.tls = tls
+  }
   return out
 }
 

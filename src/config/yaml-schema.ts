@@ -213,6 +213,26 @@ export const monitorSchema = object({
   shutdownExit: optional(shutdownExit),
   runAsUser: optional(str({ nonEmpty: true })),
   defaultPolicy: optional(bool),
+  pollFailLogThrottleMax: optional(int({ min: -1 })),
+  debugMin: optional(int({ min: 0 })),
+  tls: optional(
+    object({
+      certPath: optional(str({ nonEmpty: true })),
+      certIdent: optional(object({ name: required(str()), password: required(str()) })),
+      certHosts: optional(
+        list(
+          object({
+            host: required(str({ nonEmpty: true })),
+            certName: required(str()),
+            verify: required(bool),
+            force: required(bool),
+          }),
+        ),
+      ),
+      certVerify: optional(bool),
+      forceSsl: optional(bool),
+    }),
+  ),
 })
 
 export const driverDefaultsSchema = object({
