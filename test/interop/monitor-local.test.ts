@@ -68,11 +68,19 @@ POWERDOWNFLAG ${dir.base}/killpower
           timeoutMs: 15_000,
         },
       )
-      assert.deepEqual(await readLines(notes), [
-        'local ONBATT dummy',
-        'local LOWBATT dummy',
-        'local SHUTDOWN ',
-      ])
+      assert.deepEqual(
+        // NOTIFYCMDs run side by side (up to 4): their lines may land in any order.
+        (
+          await waitFor(
+            async () => {
+              const lines = await readLines(notes)
+              return lines.length >= 3 ? lines : undefined
+            },
+            { what: 'three notifications' },
+          )
+        ).sort(),
+        ['local LOWBATT dummy', 'local ONBATT dummy', 'local SHUTDOWN '],
+      )
       const check = await run(
         process.execPath,
         [
