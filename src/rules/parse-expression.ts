@@ -1,0 +1,236 @@
+import type { BinaryOp, EventRef, Expr } from './ast.ts'
+import type { Token } from './lexer.ts'
+import { found, reserved, spanOf, TokenCursor } from './parse-cursor.ts'
+
+/** Expressions: Pratt precedence climbing over a table (style.md section 6). */
+const binaryPrecedence: Partial<Record<BinaryOp, number>> & Record<string, number> = {
+  or: 1,
+  and: 2,
+  '<': 4,
+  '<=': 4,
+  '>': 4,
+  '>=': 4,
+  '==': 4,
+  '!=': 4,
+  has: 4,
+  '+': 5,
+  '-': 5,
+  '*': 6,
+  '/': 6,
+  '%': 6,
+}
+const notPrecedence = 3
+const comparisonPrecedence = 4
+const unaryMinusPrecedence = 7
+
+export class ExpressionParser extends TokenCursor {
+  /** Expressions written in parentheses: `(a < b) == c` is not a chain. */
+  protected readonly parenthesized = new WeakSet<Expr>()
+
+  parseExpression(minPrecedence: number): Expr {
+    let left = this.parsePrefix()
+    for (;;) {
+      const token = this.peek()
+      const op = this.infixOperator(token)
+      if (op === undefined) return left
+      const precedence = binaryPrecedence[op] ?? 0
+      if (precedence <= minPrecedence) return left
+      this.next()
+      const right = op === 'has' ? this.parseFlag() : this.parseExpression(precedence)
+      const span = { start: left.span.start, end: right.span.end }
+      if (
+        precedence === comparisonPrecedence &&
+        left.kind === 'binary' &&
+        isComparison(left.op) &&
+        !this.parenthesized.has(left)
+      ) {
+        this.error('RULE1010', spanOf(token), `Comparisons cannot be chained ('${token.text}').`, {
+          advice: 'Join them with and: battery.charge > 20 and battery.charge < 80',
+        })
+        // Recover as `a < b and b < c`, which is what was almost certainly meant.
+        const middle = left.right
+        const second: Expr = {
+          kind: 'binary',
+          op,
+          left: middle,
+          right,
+          span: { start: middle.span.start, end: right.span.end },
+        }
+        left = { kind: 'binary', op: 'and', left, right: second, span }
+        continue
+      }
+      left = { kind: 'binary', op, left, right, span }
+    }
+  }
+
+  protected infixOperator(token: Token): BinaryOp | undefined {
+    switch (token.kind) {
+      case 'name':
+        return token.text === 'and' || token.text === 'or' || token.text === 'has'
+          ? token.text
+          : undefined
+      case '<':
+      case '<=':
+      case '>':
+      case '>=':
+      case '==':
+      case '!=':
+      case '+':
+      case '-':
+      case '*':
+      case '/':
+      case '%':
+        return token.kind
+      case '&&':
+      case '||':
+      case '=': {
+        const word = token.kind === '&&' ? 'and' : token.kind === '||' ? 'or' : '=='
+        this.error('RULE1011', spanOf(token), `Use '${word}' instead of '${token.kind}'.`, {
+          advice:
+            token.kind === '='
+              ? "'=' is not a comparison here; compare with '=='."
+              : 'Rules spell the logical operators and, or, not.',
+        })
+        return word
+      }
+      default:
+        return undefined
+    }
+  }
+
+  protected parseFlag(): Expr {
+    const token = this.peek()
+    if (token.kind === 'name' && !reserved.has(token.text)) {
+      this.next()
+      return { kind: 'flag', name: token.text, span: spanOf(token) }
+    }
+    if (token.kind === 'string') {
+      this.next()
+      return { kind: 'string', value: token.text, span: spanOf(token) }
+    }
+    this.error('RULE1005', spanOf(token), `A status flag is expected after 'has'${found(token)}.`, {
+      advice:
+        'For example: ups.status has OB (flags: OL OB LB HB RB CHRG DISCHRG BYPASS CAL OFF OVER TRIM BOOST FSD ALARM).',
+    })
+    return { kind: 'missing', span: { start: token.start, end: token.start } }
+  }
+
+  protected parsePrefix(): Expr {
+    const token = this.peek()
+    switch (token.kind) {
+      case 'number':
+        this.next()
+        return { kind: 'number', value: token.value, span: spanOf(token) }
+      case 'duration':
+        this.next()
+        return { kind: 'duration', seconds: token.value, text: token.text, span: spanOf(token) }
+      case 'string': {
+        this.next()
+        // "rack-1":ups.load names a device whose name is not a plain word.
+        if (this.peek().kind === ':' && this.peek().start === token.end) {
+          const ref = this.parseQualifier(token)
+          if (ref.device !== undefined)
+            return { kind: 'var', device: ref.device, name: ref.name, span: ref.span }
+        }
+        return { kind: 'string', value: token.text, span: spanOf(token) }
+      }
+      case '(': {
+        this.next()
+        const inner = this.parseExpression(0)
+        if (this.peek().kind === ')') this.next()
+        else
+          this.error('RULE1009', spanOf(this.peek()), `')' expected${found(this.peek())}.`, {
+            related: [{ span: spanOf(token), message: "to match this '('" }],
+          })
+        this.parenthesized.add(inner)
+        return inner
+      }
+      case '-': {
+        this.next()
+        const operand = this.parseExpression(unaryMinusPrecedence)
+        return {
+          kind: 'unary',
+          op: '-',
+          operand,
+          span: { start: token.start, end: operand.span.end },
+        }
+      }
+      case '!': {
+        this.next()
+        this.error('RULE1011', spanOf(token), "Use 'not' instead of '!'.", {
+          advice: 'Rules spell the logical operators and, or, not.',
+        })
+        const operand = this.parseExpression(notPrecedence)
+        return {
+          kind: 'unary',
+          op: 'not',
+          operand,
+          span: { start: token.start, end: operand.span.end },
+        }
+      }
+      case 'name': {
+        if (token.text === 'not') {
+          this.next()
+          const operand = this.parseExpression(notPrecedence)
+          return {
+            kind: 'unary',
+            op: 'not',
+            operand,
+            span: { start: token.start, end: operand.span.end },
+          }
+        }
+        if (!reserved.has(token.text)) {
+          this.next()
+          const ref = this.parseQualifier(token)
+          return { kind: 'var', device: ref.device, name: ref.name, span: ref.span }
+        }
+        break
+      }
+      case 'unknown':
+        this.next()
+        return { kind: 'missing', span: spanOf(token) }
+    }
+    this.error('RULE1006', spanOf(token), `An expression is expected${found(token)}.`, {
+      advice: 'A condition compares variables, as in: battery.charge < 20 and ups.status has OB',
+    })
+    return { kind: 'missing', span: { start: token.start, end: token.start } }
+  }
+
+  /** `NAME` or `dev:NAME`, the colon and names written without spaces. */
+  protected parseQualifier(first: Token): EventRef {
+    const colon = this.peek()
+    const second = this.peek(1)
+    if (colon.kind === ':' && colon.start === first.end && second.kind === 'name') {
+      if (second.start === colon.end) {
+        this.next()
+        this.next()
+        return {
+          device: first.text,
+          name: second.text,
+          span: { start: first.start, end: second.end },
+        }
+      }
+    }
+    if (colon.kind === ':' && colon.start === first.end) {
+      this.next()
+      this.error(
+        'RULE1013',
+        spanOf(this.peek()),
+        `Write '${first.text}:' and the name with no space between.`,
+        {
+          advice: 'Write DEVICE:NAME with no spaces, as in ups1:battery.charge.',
+        },
+      )
+      const name = this.peek()
+      if (name.kind === 'name' && !reserved.has(name.text)) {
+        this.next()
+        return { device: first.text, name: name.text, span: { start: first.start, end: name.end } }
+      }
+    }
+    return { device: undefined, name: first.text, span: spanOf(first) }
+  }
+}
+
+function isComparison(op: BinaryOp): boolean {
+  return binaryPrecedence[op] === comparisonPrecedence
+}
