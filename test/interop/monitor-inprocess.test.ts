@@ -68,7 +68,8 @@ describe('in-process primary with a real upsmon secondary on the nutshell server
         ],
         {
           shutdownCommand: { shell: `${dir.base}/shutdown.sh primary` },
-          finalDelayMs: 0,
+          // As upsmon's own example: the secondary's parent runs its SHUTDOWNCMD after its child left.
+          finalDelayMs: 1_000,
           hostSyncMs: 15_000,
         },
       ),

@@ -67,7 +67,7 @@ POLLFREQ 1
 POLLFREQALERT 1
 HOSTSYNC 8
 DEADTIME 6
-FINALDELAY 0
+FINALDELAY ${role === 'primary' ? 1 : 0}
 POWERDOWNFLAG ${base}/killpower-${role}
 RUN_AS_USER root
 ${events.map((e) => `NOTIFYFLAG ${e} SYSLOG+EXEC`).join('\n')}
