@@ -1,47 +1,19 @@
 import { isNotifyEvent, notifyEventNames } from '../monitor/notify-events.ts'
-import type { Action, Expr, Rule, RulesFile, Span, StringLit, Word } from './ast.ts'
-import { type Diagnostic, diagnostic, suggest } from './diagnostics.ts'
-import {
-  isStandardCommand,
-  isStandardVariable,
-  standardCommands,
-  standardVariables,
-  textVariables,
-} from './standard-names.ts'
+import type { Action, Rule, RulesFile, Span, StringLit, Word } from './ast.ts'
+import { type CheckOptions, did, ExpressionChecker } from './check-expr.ts'
+import type { Diagnostic } from './diagnostics.ts'
+import { suggest } from './diagnostics.ts'
+import { isStandardCommand, standardCommands } from './standard-names.ts'
 import { parseTemplate } from './template.ts'
 
+export { statusFlags } from './check-expr.ts'
 /**
  * The checker: meaning, after syntax. Resolves names (variables against NUT's standard
  * names and what the devices report, events, status flags, commands, timers) with "did
  * you mean", and types conditions. A misspelling close to a known name is an error; a
  * name nobody knows is a warning (a device may report non-standard variables).
  */
-export interface CheckOptions {
-  /** Devices and the variables they report, when known (serve, or `--device`). */
-  devices?: ReadonlyMap<string, readonly string[]>
-}
-
-export const statusFlags = [
-  'OL',
-  'OB',
-  'LB',
-  'HB',
-  'RB',
-  'CHRG',
-  'DISCHRG',
-  'BYPASS',
-  'CAL',
-  'OFF',
-  'OVER',
-  'TRIM',
-  'BOOST',
-  'FSD',
-  'ALARM',
-  'WAIT',
-  'ECO',
-] as const
-
-type Type = 'number' | 'string' | 'bool' | 'dynamic' | 'flag' | 'error'
+export type { CheckOptions }
 
 interface TimerUse {
   name: string
@@ -52,19 +24,10 @@ export function checkRules(file: RulesFile, options: CheckOptions = {}): Diagnos
   return new Checker(options).check(file)
 }
 
-class Checker {
-  private readonly out: Diagnostic[] = []
+class Checker extends ExpressionChecker {
   private readonly started: TimerUse[] = []
   private readonly cancelled: TimerUse[] = []
   private readonly handled: TimerUse[] = []
-  private readonly deviceVariables = new Set<string>()
-  private readonly options: CheckOptions
-
-  constructor(options: CheckOptions) {
-    this.options = options
-    for (const vars of options.devices?.values() ?? [])
-      for (const v of vars) this.deviceVariables.add(v.toLowerCase())
-  }
 
   check(file: RulesFile): Diagnostic[] {
     for (const rule of file.rules) this.rule(rule, undefined)
@@ -91,21 +54,6 @@ class Checker {
           'Start it in a rule: start timer NAME 5m.',
         )
     return this.out.sort((a, b) => a.span.start - b.span.start)
-  }
-
-  private error(code: Diagnostic['code'], span: Span, message: string, advice?: string): void {
-    this.out.push(diagnostic(code, span, message, advice === undefined ? {} : { advice }))
-  }
-
-  private warn(code: Diagnostic['code'], span: Span, message: string, advice?: string): void {
-    this.out.push(
-      diagnostic(
-        code,
-        span,
-        message,
-        advice === undefined ? { severity: 'warning' } : { advice, severity: 'warning' },
-      ),
-    )
   }
 
   private rule(rule: Rule, device: string | undefined): void {
@@ -155,22 +103,6 @@ class Checker {
         for (const inner of rule.rules) this.rule(inner, rule.name.text)
         return
     }
-  }
-
-  private device(name: string, span: Span): void {
-    const devices = this.options.devices
-    if (
-      devices === undefined ||
-      name === '' ||
-      [...devices.keys()].some((d) => d.toLowerCase() === name.toLowerCase())
-    )
-      return
-    this.warn(
-      'RULE2014',
-      span,
-      `No device named '${name}'.${did(suggest(name, devices.keys()))}`,
-      'The rule will do nothing until such a device exists.',
-    )
   }
 
   private hold(hold: { seconds: number; span: Span } | undefined): void {
@@ -279,249 +211,6 @@ class Checker {
       this.variableName(part.name, { start: offset, end: offset + part.name.length })
     }
   }
-
-  private variableName(name: string, span: Span): void {
-    const lower = name.toLowerCase()
-    if (
-      lower === 'comm' ||
-      lower === '' ||
-      isStandardVariable(lower) ||
-      this.deviceVariables.has(lower)
-    )
-      return
-    const guess = suggest(name, [...standardVariables, ...this.deviceVariables, 'comm'])
-    if (guess !== undefined)
-      this.error(
-        'RULE2001',
-        span,
-        `Unknown variable '${name}'. Did you mean '${guess}'?`,
-        'Variable names are NUT names: see `nutshell upsc DEVICE` for what a device reports.',
-      )
-    else
-      this.warn(
-        'RULE2002',
-        span,
-        `'${name}' is not a NUT standard variable.`,
-        'Fine if your device reports it; otherwise the comparisons on it are always false.',
-      )
-  }
-
-  private condition(expr: Expr): void {
-    const type = this.expr(expr)
-    if (type !== 'bool' && type !== 'error') {
-      this.error(
-        'RULE2008',
-        expr.span,
-        'A condition is expected here, not a value.',
-        `Compare the value, as in: ${describe(expr)} > 0, or ups.status has OB.`,
-      )
-      return
-    }
-    if (type === 'bool' && !readsVariable(expr))
-      this.warn(
-        'RULE2013',
-        expr.span,
-        'This condition reads no variable: it is always true or always false.',
-      )
-  }
-
-  private expr(expr: Expr): Type {
-    switch (expr.kind) {
-      case 'number':
-      case 'duration':
-        return 'number'
-      case 'string':
-        return 'string'
-      case 'flag':
-        return 'flag'
-      case 'missing':
-        return 'error'
-      case 'var':
-        if (expr.device !== undefined)
-          this.device(expr.device, {
-            start: expr.span.start,
-            end: expr.span.start + expr.device.length,
-          })
-        this.variableName(
-          expr.name,
-          expr.device === undefined
-            ? expr.span
-            : { start: expr.span.end - expr.name.length, end: expr.span.end },
-        )
-        return expr.name.toLowerCase() === 'comm' ? 'string' : 'dynamic'
-      case 'unary': {
-        const t = this.expr(expr.operand)
-        if (expr.op === 'not') {
-          if (t !== 'bool' && t !== 'error')
-            this.error(
-              'RULE2008',
-              expr.operand.span,
-              "'not' needs a condition, not a value.",
-              'For example: not ups.status has OL',
-            )
-          return 'bool'
-        }
-        if (t === 'string' || t === 'bool')
-          this.error('RULE2007', expr.span, 'Only numbers can be negated.')
-        return 'number'
-      }
-      case 'binary': {
-        const l = this.expr(expr.left)
-        const r =
-          expr.op === 'has'
-            ? expr.right.kind === 'flag'
-              ? 'flag'
-              : this.expr(expr.right)
-            : this.expr(expr.right)
-        switch (expr.op) {
-          case 'and':
-          case 'or':
-            for (const [t, side] of [
-              [l, expr.left],
-              [r, expr.right],
-            ] as const)
-              if (t !== 'bool' && t !== 'error')
-                this.error(
-                  'RULE2008',
-                  side.span,
-                  `'${expr.op}' joins conditions; ${describe(side)} is a value.`,
-                  `Compare it: ${describe(side)} < 20`,
-                )
-            return 'bool'
-          case 'has':
-            this.hasFlag(expr.left, expr.right, l)
-            return 'bool'
-          case '==':
-          case '!=':
-          case '<':
-          case '<=':
-          case '>':
-          case '>=':
-            this.comparison(expr.op, expr.left, l, expr.right, r, expr.span)
-            return 'bool'
-          default:
-            for (const [t, side] of [
-              [l, expr.left],
-              [r, expr.right],
-            ] as const)
-              if (t === 'string' || t === 'bool' || isText(side))
-                this.error(
-                  'RULE2007',
-                  side.span,
-                  `Arithmetic needs numbers; ${describe(side)} is ${t === 'bool' ? 'a condition' : 'text'}.`,
-                )
-            if (
-              (expr.op === '/' || expr.op === '%') &&
-              expr.right.kind === 'number' &&
-              expr.right.value === 0
-            )
-              this.error('RULE2016', expr.right.span, 'Division by zero.')
-            return 'number'
-        }
-      }
-    }
-  }
-
-  private hasFlag(left: Expr, right: Expr, leftType: Type): void {
-    if (leftType === 'number' || leftType === 'bool') {
-      this.error(
-        'RULE2007',
-        left.span,
-        "'has' looks for a word in a text value such as ups.status.",
-        'For example: ups.status has OB',
-      )
-      return
-    }
-    if (right.kind !== 'flag' || left.kind !== 'var' || left.name.toLowerCase() !== 'ups.status')
-      return
-    const flag = right.name
-    if ((statusFlags as readonly string[]).includes(flag)) return
-    const upper = flag.toUpperCase()
-    if ((statusFlags as readonly string[]).includes(upper)) {
-      this.warn('RULE2003', right.span, `Status flags are written in capitals: '${upper}'.`)
-      return
-    }
-    const guess = suggest(flag, statusFlags)
-    if (guess !== undefined)
-      this.error(
-        'RULE2003',
-        right.span,
-        `Unknown status flag '${flag}'. Did you mean '${guess}'?`,
-        `Flags: ${statusFlags.join(' ')}.`,
-      )
-    else
-      this.warn(
-        'RULE2003',
-        right.span,
-        `'${flag}' is not a standard status flag.`,
-        `Flags: ${statusFlags.join(' ')}.`,
-      )
-  }
-
-  private comparison(op: string, left: Expr, l: Type, right: Expr, r: Type, span: Span): void {
-    if (l === 'error' || r === 'error') return
-    if (l === 'bool' || r === 'bool') {
-      this.error(
-        'RULE2007',
-        span,
-        `'${op}' compares values, not conditions.`,
-        'Join conditions with and / or.',
-      )
-      return
-    }
-    if ((l === 'string' && r === 'number') || (l === 'number' && r === 'string')) {
-      this.error(
-        'RULE2007',
-        span,
-        `'${op}' compares text with a number; it is never true.`,
-        'Quote both or neither.',
-      )
-      return
-    }
-    if (op !== '==' && op !== '!=') {
-      for (const [t, side] of [
-        [l, left],
-        [r, right],
-      ] as const)
-        if (t === 'string' || isText(side))
-          this.error(
-            'RULE2007',
-            side.span,
-            `${describe(side)} is text; '${op}' orders numbers.`,
-            'Compare text with == or !=; ups.status has OB looks for a status flag.',
-          )
-    }
-  }
-}
-
-function isText(expr: Expr): boolean {
-  return expr.kind === 'var' && textVariables.has(expr.name.toLowerCase())
-}
-
-function describe(expr: Expr): string {
-  switch (expr.kind) {
-    case 'var':
-      return expr.device === undefined ? expr.name : `${expr.device}:${expr.name}`
-    case 'string':
-      return `"${expr.value}"`
-    case 'number':
-      return String(expr.value)
-    default:
-      return 'it'
-  }
-}
-
-function readsVariable(expr: Expr): boolean {
-  switch (expr.kind) {
-    case 'var':
-      return true
-    case 'unary':
-      return readsVariable(expr.operand)
-    case 'binary':
-      return readsVariable(expr.left) || readsVariable(expr.right)
-    default:
-      return false
-  }
 }
 
 /** The span of a rule's first words, so a warning about the whole rule underlines its keyword. */
@@ -531,8 +220,4 @@ function keyword(span: Span, length: number): Span {
 
 function timerUse(word: Word): TimerUse {
   return { name: word.text, span: word.span }
-}
-
-function did(guess: string | undefined): string {
-  return guess === undefined ? '' : ` Did you mean '${guess}'?`
 }
