@@ -161,7 +161,13 @@ export function configToYaml(config: BrokerConfig): string {
   }
   if (config.users.length > 0) doc['users'] = config.users.map(user)
   if (config.monitor !== undefined) doc['monitor'] = monitor(config.monitor)
-  if (config.rules !== undefined) doc['rules'] = { files: [...config.rules.files] }
+  if (config.rules !== undefined) {
+    const rules: Record<string, unknown> = { files: [...config.rules.files] }
+    if (config.rules.notifyWebhooks !== undefined) {
+      rules['notifyWebhooks'] = [...config.rules.notifyWebhooks]
+    }
+    doc['rules'] = rules
+  }
   const drivers = driverDefaults(config)
   if (drivers !== undefined) doc['driverDefaults'] = drivers
   if (config.integrations !== undefined) doc['integrations'] = config.integrations

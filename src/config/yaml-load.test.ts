@@ -139,12 +139,23 @@ monitor:
 
   it('reads rules, driver defaults and integrations', () => {
     const r = load(`
-rules: {files: [a.rules, /etc/b.rules]}
+rules: {files: [a.rules, /etc/b.rules], notifyWebhooks: ["https://hooks.example.com/ups"]}
 driverDefaults: {driverPath: /lib/nut, maxRetry: 3, retryDelay: 5s, pollInterval: 2, noWait: true, synchronous: auto}
 integrations: {mqtt: {url: "mqtt://localhost"}}
 `)
     assert.ok(r.ok, JSON.stringify(r.diagnostics))
-    assert.deepEqual(r.value.rules, { files: ['/cfg/a.rules', '/etc/b.rules'] })
+    assert.deepEqual(r.value.rules, {
+      files: ['/cfg/a.rules', '/etc/b.rules'],
+      notifyWebhooks: ['https://hooks.example.com/ups'],
+    })
+    const bad = load('rules: {files: [], notifyWebhooks: ["ftp://x", "nope"]}')
+    assert.deepEqual(
+      bad.diagnostics.map((d) => [d.code, d.path]),
+      [
+        ['bad-value', 'rules.notifyWebhooks[0]'],
+        ['bad-value', 'rules.notifyWebhooks[1]'],
+      ],
+    )
     assert.deepEqual(r.value.driverDefaults, {
       driverPath: '/lib/nut',
       maxRetry: 3,

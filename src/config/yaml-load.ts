@@ -160,6 +160,9 @@ export function parseYamlConfig(
   if (root.monitor !== undefined) config.monitor = mapMonitor(root.monitor)
   if (root.rules !== undefined) {
     config.rules = { files: root.rules.files.map((f) => resolveConfigPath(configDir, f)) }
+    if (root.rules.notifyWebhooks !== undefined) {
+      config.rules.notifyWebhooks = root.rules.notifyWebhooks
+    }
   }
   if (root.driverDefaults !== undefined)
     config.driverDefaults = mapDriverDefaults(root.driverDefaults)

@@ -249,6 +249,31 @@ export const driverDefaultsSchema = object({
   debugMin: optional(int({ min: 0 })),
 })
 
+/** An http:// or https:// URL. */
+const httpUrl: Validator<string> = (node, path, ctx) => {
+  const v = str({ nonEmpty: true })(node, path, ctx)
+  if (v === undefined) return undefined
+  let ok = false
+  try {
+    const url = new URL(v)
+    ok = url.protocol === 'http:' || url.protocol === 'https:'
+  } catch {
+    ok = false
+  }
+  if (!ok) {
+    report(
+      ctx,
+      node,
+      path,
+      'bad-value',
+      `'${v}' is not an http(s) URL`,
+      'write e.g. https://hooks.example.com/ups',
+    )
+    return undefined
+  }
+  return v
+}
+
 /** Kept as written until the integrations are built. */
 const anyMapping: Validator<Record<string, unknown>> = (node, path, ctx) => {
   if (node === null || (isScalar(node) && node.value === null)) return {}
@@ -273,7 +298,12 @@ export const rootSchema = object(
     devices: optional(list(deviceSchema)),
     users: optional(list(userSchema)),
     monitor: optional(monitorSchema),
-    rules: optional(object({ files: required(list(str({ nonEmpty: true }))) })),
+    rules: optional(
+      object({
+        files: required(list(str({ nonEmpty: true }))),
+        notifyWebhooks: optional(list(httpUrl)),
+      }),
+    ),
     driverDefaults: optional(driverDefaultsSchema),
     integrations: optional(anyMapping),
   },
