@@ -213,7 +213,7 @@ class NutServerImpl implements NutServer, SessionHost {
     }
     if (fromAddress >= this.limits.maxConnectionsPerAddress) {
       this.warnLimited(
-        `peraddr:${address}`,
+        'peraddr',
         { address, limit: this.limits.maxConnectionsPerAddress },
         'too many connections from one address; refusing',
       )
@@ -236,7 +236,7 @@ class NutServerImpl implements NutServer, SessionHost {
 
   private async credentialsRefused(session: SessionState): Promise<Reply> {
     const delay = this.throttle.recordFailure(session.address)
-    const suppressed = this.limited.allow(`auth:${session.address}`)
+    const suppressed = this.limited.allow('auth')
     if (suppressed >= 0) {
       this.log.warn(
         {
@@ -250,6 +250,11 @@ class NutServerImpl implements NutServer, SessionHost {
     }
     if (delay > 0) await sleep(this.clock, delay)
     return fail('ACCESS-DENIED')
+  }
+
+  noteLimited(key: string, fields: Record<string, unknown>, message: string): void {
+    const suppressed = this.limited.allow(key)
+    if (suppressed >= 0) this.log.info({ ...fields, suppressed }, message)
   }
 
   private warnLimited(key: string, fields: Record<string, unknown>, message: string): void {

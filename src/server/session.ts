@@ -28,6 +28,8 @@ export interface SessionHost {
   readonly limits: ServerLimits
   /** Called once when the connection has ended. */
   ended(session: Session): void
+  /** Logs a client's misbehaviour, at most a few lines a minute per `key`. */
+  noteLimited(key: string, fields: Record<string, unknown>, message: string): void
 }
 
 /** Requests handled, or reply bytes produced, in one turn before yielding to others. */
@@ -141,7 +143,8 @@ export class Session {
     if (overflow) {
       // Run what came before the oversized line? No: a client that breaks framing is not
       // trusted with the rest of its buffer either.
-      this.host.context.log.info(
+      this.host.noteLimited(
+        'long-line',
         { address: this.state.address, limit: this.host.limits.maxLineLength },
         'request line too long; closing',
       )
@@ -246,7 +249,8 @@ export class Session {
   }
 
   private dropNonReader(): void {
-    this.host.context.log.info(
+    this.host.noteLimited(
+      'non-reader',
       {
         address: this.state.address,
         unsent: this.socket.writableLength,
@@ -342,7 +346,8 @@ export class Session {
     if (text.length === 0 || this.closed) return
     this.socket.write(text)
     if (this.socket.writableLength > this.host.limits.maxOutputQueueBytes) {
-      this.host.context.log.info(
+      this.host.noteLimited(
+        'output-cap',
         { address: this.state.address, queued: this.socket.writableLength },
         'client is not reading its replies; closing',
       )
