@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { NutClient } from '../../src/client/index.ts'
 import { devicesFromUpsConf } from '../../src/config/from-nut.ts'
+import { defaultServerLimits } from '../../src/config/types.ts'
 import { systemClock } from '../../src/core/clock.ts'
 import { silentLogger } from '../../src/core/log.ts'
 import type { Device } from '../../src/devices/device.ts'
@@ -17,7 +18,10 @@ import { namesWithOwnFlags } from '../../src/drivers/dummy/variable-flags.ts'
 import { type DriverToServerMessage, parseSocketLine } from '../../src/protocol/driver-socket.ts'
 import { parseUpsConf } from '../../src/protocol/nut-config/ups-conf.ts'
 import { dumpMessages } from '../../src/server/driver-socket-dump.ts'
-import { type RealNut, startRealNut } from '../helpers/nut-peer.ts'
+import { createNutServer } from '../../src/server/nut-server.ts'
+import { nutBinaries, type RealNut, startRealNut } from '../helpers/nut-peer.ts'
+import { freePort } from '../helpers/ports.ts'
+import { run } from '../helpers/processes.ts'
 import { waitFor } from '../helpers/wait.ts'
 
 // The same ups.conf and data files, served by Debian's real dummy-ups 2.8.0 through real
@@ -139,6 +143,21 @@ function realDump(socketPath: string): Promise<unknown[]> {
   })
 }
 
+/**
+ * NUT's driver core starts in "auto" synchronous mode and switches itself to "yes" (and
+ * says so in driver.parameter.synchronous) when a write to upsd would block, which a
+ * 160-variable dump sometimes does: a run-time detail of the real driver, not of the file.
+ */
+function sameSync(ups: string, view: View): View {
+  if (ups === 'options') return view // sets synchronous = yes itself
+  return {
+    ...view,
+    variables: view.variables.map((l) =>
+      l.startsWith('driver.parameter.synchronous="yes"') ? l.replace('"yes"', '"auto"') : l,
+    ),
+  }
+}
+
 interface View {
   variables: string[]
   commands: string[]
@@ -206,7 +225,7 @@ describe('built-in dummy-ups against Debian dummy-ups 2.8.0 + upsd', () => {
     let last: [View, View] | undefined
     await waitFor(
       async () => {
-        last = [await realView(client, ups), adjust(ourView(device))]
+        last = [sameSync(ups, await realView(client, ups)), adjust(ourView(device))]
         return JSON.stringify(last[0]) === JSON.stringify(last[1])
       },
       { timeoutMs: 12_000, intervalMs: 250, what: `${ups} to match` },
@@ -263,6 +282,45 @@ describe('built-in dummy-ups against Debian dummy-ups 2.8.0 + upsd', () => {
     assert.ok(['OB DISCHRG', 'OL CHRG'].includes(status), status)
   })
 
+  it('real upsc, upsrw and upscmd -l print the same for both', async () => {
+    const port = await freePort()
+    const server = createNutServer({
+      store,
+      server: {
+        listen: [{ host: '127.0.0.1', port }],
+        maxAgeMs: 15_000,
+        trackingDelayMs: 3_600_000,
+        statePath: real.dir.run,
+        limits: defaultServerLimits,
+      },
+      users: [],
+      log: silentLogger(),
+    })
+    await server.start()
+    try {
+      for (const ups of ['plain', 'names', 'options']) {
+        for (const [tool, args] of [
+          [nutBinaries.upsc, []],
+          [nutBinaries.upsrw, []],
+          [nutBinaries.upscmd, ['-l']],
+        ] as const) {
+          const theirs = await run(tool, [...args, `${ups}@127.0.0.1:${real.port}`])
+          const ours = await run(tool, [...args, `${ups}@127.0.0.1:${port}`])
+          const clean = (text: string): string =>
+            text
+              .split('\n')
+              .filter((l) => !l.startsWith('server.') && !l.startsWith('Init SSL'))
+              .filter((l) => ups === 'options' || !l.startsWith('driver.parameter.synchronous'))
+              .join('\n')
+          assert.equal(clean(ours.stdout), clean(theirs.stdout), `${tool} ${ups}`)
+          assert.equal(ours.code, theirs.code)
+        }
+      }
+    } finally {
+      await server.stop()
+    }
+  })
+
   it('SET (a value, an empty value), then a changed .dev file: both replay it from the top', async () => {
     const device = store.get('plain')
     assert.ok(device)
@@ -287,7 +345,8 @@ describe('built-in dummy-ups against Debian dummy-ups 2.8.0 + upsd', () => {
 
   // Last: a socket client that goes away can upset a 2.8.0 driver later (reference 6).
   it('DUMPALL on the driver socket: the same messages, flags and aux', async () => {
-    for (const ups of ['plain', 'names', 'options']) {
+    // (Not 'names': its 160-variable dump is where 2.8.0's socket handling gave up once.)
+    for (const ups of ['plain', 'options']) {
       const device = store.get(ups)
       assert.ok(device)
       // dummy-ups sends "SETFLAGS name" with no flag for an override; nutshell sends nothing.
