@@ -162,14 +162,25 @@ async function bridgedStore(): Promise<{ store: DeviceStore; stop: () => Promise
   return { store, stop: () => link.stop() }
 }
 
+/** In-process only: from the store's change event to the command's spawn (the monitor itself). */
+const internal: number[] = []
+
 async function inProcess(name: string, extra: Partial<MonitorConfig> = {}) {
   const bridge = await bridgedStore()
+  let changedAt: number | undefined
+  bridge.store.onChange((c) => {
+    if (c.kind === 'variable' && c.name === 'ups.status') changedAt = performance.now()
+  })
   const running = await startMonitor({
     config: config(name, extra),
     store: bridge.store,
     log,
     syslog: false,
     wall: false,
+    onCommandStart: () => {
+      if (changedAt !== undefined) internal.push(performance.now() - changedAt)
+      changedAt = undefined
+    },
   })
   return async () => {
     await running.stop()
@@ -337,3 +348,6 @@ for (const row of rows) {
   )
 }
 process.stdout.write('ratio = real upsmon p99 / mode p99 (higher is faster than upsmon)\n')
+process.stdout.write(
+  `in-process, store change → child spawned (the monitor alone): n ${internal.length} p50 ${percentile(internal, 50).toFixed(2)} ms, p99 ${percentile(internal, 99).toFixed(2)} ms\n`,
+)
