@@ -4,6 +4,7 @@ import { type ActionHost, type CompiledAction, compileActions } from './compile-
 import { type Compiled, collectReads, compileExpr } from './compile-expr.ts'
 import type { LoadedFile } from './engine.ts'
 import { hasOnlyReads } from './has-only.ts'
+import { printRule } from './printer.ts'
 import type { SourceFile } from './source.ts'
 
 /**
@@ -19,6 +20,8 @@ export interface WhenInstance {
 
 export interface WhenRule {
   location: string
+  /** The rule's canonical text and scope: how a reload recognises the same rule. */
+  signature: string
   scope: string | undefined
   /** Only named devices are read: one instance, no device of its own. */
   global: boolean
@@ -113,6 +116,7 @@ class RuleCompiler {
         if (rule.otherwise?.cond !== undefined) collectReads(rule.otherwise.cond, reads)
         const when: WhenRule = {
           location,
+          signature: `${scope ?? ''}\u0000${printRule(rule, '')}`,
           scope,
           global: scope === undefined && reads.local.size === 0 && reads.qualified.size > 0,
           hasOnly: hasOnlyReads([rule.cond, rule.otherwise?.cond]),

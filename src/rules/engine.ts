@@ -3,7 +3,7 @@ import { describeError } from '../core/errors.ts'
 import { type Logger, RateLimitedLog } from '../core/log.ts'
 import type { Device, DeviceChange } from '../devices/device.ts'
 import type { DeviceStore } from '../devices/device-store.ts'
-import type { NotifyEvent, NotifyOptions } from '../monitor/notify-events.ts'
+import type { NotifyEvent, NotifyOptions, NotifyState } from '../monitor/notify-events.ts'
 import type { ActionBody, ActionSink } from './action-sink.ts'
 import type { RulesFile } from './ast.ts'
 import {
@@ -47,6 +47,13 @@ export interface EngineOptions {
   onEvent?: (device: string, event: string) => void
 }
 
+/** What survives a reload: fired rules by their text, running timers with time left. */
+export interface CarriedState {
+  fired: Map<string, string[][]>
+  timers: Array<{ name: string; deviceName: string; remainingMs: number }>
+  notify: Map<string, NotifyState>
+}
+
 export interface LoadedFile {
   source: SourceFile
   file: RulesFile
@@ -61,6 +68,7 @@ export class RulesEngine {
   private readonly eventIndex: Map<string, OnRule[]>
   private readonly timerIndex: Map<string, TimerRule[]>
   private readonly timers = new Map<string, TimerHandle>()
+  private readonly timerInfo = new Map<string, { name: string; deviceName: string; due: number }>()
   /** Device (lower-case name) → its index in every rule's `instances`; '' is slot 0. */
   private readonly slots = new Map<string, number>([['', 0]])
   /** Undefined when events are not derived here (the monitor injects them). */
@@ -91,10 +99,16 @@ export class RulesEngine {
     this.timerIndex = compiled.timerIndex
   }
 
-  /** Subscribes to the store and evaluates every rule once against the current state. */
-  start(): void {
+  /**
+   * Subscribes to the store and evaluates every rule once against the current state.
+   * `carried`, from the engine being replaced by a reload, keeps what is still the same:
+   * a rule with the same text that had fired stays fired (no second notification for the
+   * same outage), and running timers keep their time left.
+   */
+  start(carried?: CarriedState): void {
     if (this.unsubscribe !== undefined) return
     this.unsubscribe = this.options.store.onChange((change) => this.onChange(change))
+    if (carried !== undefined) this.adopt(carried)
     for (const device of this.options.store.list()) {
       this.deriveInitial(device)
       for (const rule of this.whenRules) if (!rule.global) this.evaluateFor(rule, device)
@@ -102,11 +116,48 @@ export class RulesEngine {
     for (const rule of this.whenRules) if (rule.global) this.evaluateFor(rule, undefined)
   }
 
+  /** What a reload carries over to the next engine (call before stop). */
+  carryState(): CarriedState {
+    const fired = new Map<string, string[][]>()
+    const keyOfSlot = new Map([...this.slots].map(([key, slot]) => [slot, key]))
+    for (const rule of this.whenRules) {
+      const keys: string[] = []
+      rule.instances.forEach((instance, slot) => {
+        const key = keyOfSlot.get(slot)
+        if (key !== undefined && (instance?.phase === 'fired' || instance?.phase === 'clearing'))
+          keys.push(key)
+      })
+      const list = fired.get(rule.signature) ?? []
+      list.push(keys)
+      fired.set(rule.signature, list)
+    }
+    const now = this.options.clock.now()
+    const timers = [...this.timerInfo.values()].map((t) => ({
+      ...t,
+      remainingMs: Math.max(0, t.due - now),
+    }))
+    return { fired, timers, notify: this.feed?.exportStates() ?? new Map() }
+  }
+
+  private adopt(carried: CarriedState): void {
+    this.feed?.adoptStates(carried.notify, (key) => this.options.store.get(key))
+    for (const rule of this.whenRules) {
+      const keys = carried.fired.get(rule.signature)?.shift()
+      for (const key of keys ?? [])
+        rule.instances[this.slotOf(key)] = { phase: 'fired', timer: undefined }
+    }
+    for (const t of carried.timers) {
+      const device = this.options.store.get(t.deviceName)
+      this.armTimer(t.name, t.remainingMs, t.deviceName, device)
+    }
+  }
+
   stop(): void {
     this.unsubscribe?.()
     this.unsubscribe = undefined
     for (const handle of this.timers.values()) handle.cancel()
     this.timers.clear()
+    this.timerInfo.clear()
     for (const rule of this.whenRules) {
       for (const instance of rule.instances) instance?.timer?.cancel()
       rule.instances.length = 0
@@ -344,20 +395,24 @@ export class RulesEngine {
   }
 
   private startTimer(name: string, seconds: number, ctx: ActionContext): void {
-    const key = `${ctx.deviceName.toLowerCase()}\u0000${name}`
-    this.timers.get(key)?.cancel()
     this.emit({ action: 'start-timer', timer: name, seconds }, ctx)
-    const device = ctx.device
-    const deviceName = ctx.deviceName
+    this.armTimer(name, seconds * 1000, ctx.deviceName, ctx.device)
+  }
+
+  private armTimer(name: string, ms: number, deviceName: string, device: Device | undefined): void {
+    const key = `${deviceName.toLowerCase()}\u0000${name}`
+    this.timers.get(key)?.cancel()
+    this.timerInfo.set(key, { name, deviceName, due: this.options.clock.now() + ms })
     this.timers.set(
       key,
       this.options.clock.setTimeout(() => {
         this.timers.delete(key)
+        this.timerInfo.delete(key)
         for (const rule of this.timerIndex.get(name) ?? []) {
           if (rule.scope !== undefined && rule.scope !== deviceName.toLowerCase()) continue
           this.run(rule.body, this.context(rule.location, deviceName, device, name))
         }
-      }, seconds * 1000),
+      }, ms),
     )
   }
 
@@ -366,6 +421,7 @@ export class RulesEngine {
     const handle = this.timers.get(key)
     handle?.cancel()
     this.timers.delete(key)
+    this.timerInfo.delete(key)
     this.emit({ action: 'cancel-timer', timer: name, wasRunning: handle !== undefined }, ctx)
     return handle !== undefined
   }

@@ -65,6 +65,23 @@ export class EventFeed {
     )
   }
 
+  /** The per-device states, for a reload to carry over (no second ONBATT for one outage). */
+  exportStates(): Map<string, NotifyState> {
+    return new Map([...this.states].map(([key, entry]) => [key, entry.state]))
+  }
+
+  /** Takes over states from the engine a reload replaces, with their repeat timers. */
+  adoptStates(
+    states: ReadonlyMap<string, NotifyState>,
+    lookup: (key: string) => Device | undefined,
+  ): void {
+    for (const [key, state] of states) {
+      this.states.set(key, { state, tick: undefined })
+      const device = lookup(key)
+      if (device !== undefined) this.apply(device, (s) => ({ state: s, events: [] }))
+    }
+  }
+
   forget(key: string): void {
     this.states.get(key)?.tick?.cancel()
     this.states.delete(key)

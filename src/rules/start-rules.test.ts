@@ -60,6 +60,30 @@ describe('startRules', () => {
     )
   })
 
+  it('a reload keeps fired rules fired and running timers running', async () => {
+    const h = harness({
+      'a.rules': `when ups.status has OB { log "on battery" } else { log "back" }
+on ONBATT { start timer t 5m }
+on timer t { log "timer {ups}" }`,
+    })
+    const clock = h.options.clock
+    const rules = await startRules(h.options)
+    h.device.setValue('ups.status', 'OB')
+    clock.advance(60_000)
+    h.files['a.rules'] += '\nwhen ups.load > 90 { log "new rule" }'
+    assert.equal((await rules.reload()).ok, true)
+    clock.advance(239_000)
+    const before = h.sink.requests.length
+    clock.advance(1_000)
+    h.device.setValue('ups.status', 'OL')
+    rules.stop()
+    assert.equal(h.sink.requests.length, before + 2)
+    assert.deepEqual(
+      h.sink.requests.map((r) => `${r.at / 1000} ${r.action === 'log' ? r.text : r.action}`),
+      ['0 on battery', '0 start-timer', '300 timer ups', '300 back'],
+    )
+  })
+
   it('injected events run on rules', async () => {
     const h = harness({ 'a.rules': 'on SHUTDOWN { log "bye {ups}" }' })
     const rules = await startRules(h.options)

@@ -23,8 +23,9 @@ import { diagnosticsToJson, renderDiagnostics } from './source.ts'
  * rules.stop()
  * ```
  * Rules files are native rules or upssched.conf (recognised by name or first word).
- * Timers and `for` waits in progress are dropped by a reload (the new rules start from
- * the current device state, as at startup).
+ * A reload keeps what did not change: a rule with the same text that had fired stays
+ * fired (no repeated notification), running timers keep their time left; `for` waits in
+ * progress start again from the reload.
  */
 export interface StartRulesOptions {
   store: DeviceStore
@@ -68,9 +69,10 @@ export async function startRules(options: StartRulesOptions): Promise<RunningRul
         )
         return { ok: false, report }
       }
+      const carried = engine.carryState()
       engine.stop()
       engine = createEngine(options, next)
-      engine.start()
+      engine.start(carried)
       loaded = next
       logWarnings(options.log, loaded)
       options.log.info({ files: options.files }, 'rules reloaded')
