@@ -338,5 +338,12 @@ describe('nutshell tools = Debian NUT 2.8.0 tools (real upsd)', () => {
         `${item.tool} ${item.args.join(' ')} <<< ${JSON.stringify(input)}`,
       )
     }
+    // With --json the prompts move to stderr, so stdout is only the JSON document.
+    const json = await ourProcess(
+      upsrw('--json', '-s', 'x.custom=p', at('rich')),
+      'admin\nadminpass\n',
+    )
+    assert.deepEqual(JSON.parse(json.stdout), { result: 'OK' })
+    assert.match(json.stderr, /^Username \(.*\): Password: $/)
   })
 })

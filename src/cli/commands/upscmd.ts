@@ -85,7 +85,8 @@ export async function run(args: string[]): Promise<number> {
     let user = username
     if (user === undefined) {
       const me = currentUserName()
-      out(me === undefined ? 'Username: ' : `Username (${me}): `)
+      // With --json, stdout carries only the JSON document: the prompt goes to stderr.
+      ;(json ? err : out)(me === undefined ? 'Username: ' : `Username (${me}): `)
       const line = readStdinLine()
       if (line === undefined) throw new ToolExit(['Error reading from stdin!'], 'NS_USAGE')
       if (line.length > 1) user = chopLast(line)

@@ -104,10 +104,12 @@ async function setVariable(
   setvar: string,
   settings: Settings,
 ): Promise<number> {
+  // With --json, stdout carries only the JSON document: prompts go to stderr.
+  const prompt = settings.json ? err : out
   let username = settings.username
   if (username === undefined) {
     const me = currentUserName()
-    out(me === undefined ? 'Username: ' : `Username (${me}): `)
+    prompt(me === undefined ? 'Username: ' : `Username (${me}): `)
     const line = readStdinLine() ?? ''
     if (line.length > 1) username = chopLast(line)
     else if (me === undefined) {
@@ -122,7 +124,7 @@ async function setVariable(
     name = setvar.slice(0, equals)
     value = setvar.slice(equals + 1)
   } else {
-    out(`Enter new value for ${setvar}: `)
+    prompt(`Enter new value for ${setvar}: `)
     value = chopLast(readStdinLine() ?? '')
   }
 
