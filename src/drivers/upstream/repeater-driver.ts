@@ -107,6 +107,7 @@ export class RepeaterDriver implements Driver {
   /** Polls at once (or waits for the poll under way), then schedules the next one. */
   pollNow(): Promise<void> {
     if (this.polling !== undefined) return this.polling
+    if (this.stopped) return Promise.resolve()
     this.timer?.cancel()
     this.pollAgain = false
     this.polling = this.poll().finally(() => {
@@ -244,6 +245,7 @@ export class RepeaterDriver implements Driver {
   private async passThrough(
     send: (client: NutClient) => Promise<{ trackingId?: string }>,
   ): Promise<CommandOutcome> {
+    if (this.stopped) return 'ERR FAILED'
     if (this.credentials === undefined) {
       this.context.log.warn(
         { device: this.device.name },
