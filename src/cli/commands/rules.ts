@@ -109,15 +109,18 @@ async function test(args: string[]): Promise<number> {
     await readOrReport(scenarioPath),
   ]
   if (rulesText === undefined || scenarioText === undefined) return 1
-  const loaded = loadRulesText(rulesPath, rulesText)
-  if (hasErrors(loaded.diagnostics)) {
-    process.stderr.write(renderDiagnostics(loaded.source, loaded.diagnostics))
-    return 1
-  }
   const scenario = parseScenario(scenarioText)
   for (const p of scenario.problems)
     process.stderr.write(`${scenarioPath}:${p.line}: ${p.message}\n`)
   const device = parsed.values['device']
+  // The timeline's variables are what the device reports: "did you mean" knows them too.
+  const reported = [...new Set(scenario.steps.flatMap((s) => (s.kind === 'set' ? [s.name] : [])))]
+  const deviceName = typeof device === 'string' ? device : 'ups'
+  const loaded = loadRulesText(rulesPath, rulesText, { devices: new Map([[deviceName, reported]]) })
+  if (hasErrors(loaded.diagnostics)) {
+    process.stderr.write(renderDiagnostics(loaded.source, loaded.diagnostics))
+    return 1
+  }
   const entries = dryRun([loaded], scenario.steps, {
     ...(typeof device === 'string' ? { device } : {}),
     events: parsed.values['events'] === true,
