@@ -1,4 +1,4 @@
-import { open, readFile, rm } from 'node:fs/promises'
+import { readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
@@ -6,7 +6,8 @@ import { setTimeout as delay } from 'node:timers/promises'
 /**
  * Debian's upsmon 2.8.0 writes its PID file at a fixed path (/run/nut/upsmon.pid, whatever
  * NUT_ALTPIDPATH says), so two test files must never run real upsmon at once. Tests take
- * this lock (a file created exclusively, holding the owner's PID) around each upsmon run.
+ * this lock (a file created exclusively, holding the owner's PID) around each upsmon run;
+ * test/interop/monitor-support.ts takes the same file.
  */
 const lockPath = join(tmpdir(), 'nutshell-real-upsmon.lock')
 
@@ -14,9 +15,8 @@ export async function withUpsmonLock<T>(body: () => Promise<T>, timeoutMs = 60_0
   const deadline = Date.now() + timeoutMs
   for (;;) {
     try {
-      const handle = await open(lockPath, 'wx')
-      await handle.writeFile(String(process.pid))
-      await handle.close()
+      // One call, so another test file never sees the lock file empty for long.
+      await writeFile(lockPath, String(process.pid), { flag: 'wx' })
       break
     } catch {
       if (await ownerGone()) await rm(lockPath, { force: true })
