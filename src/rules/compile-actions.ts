@@ -145,13 +145,14 @@ export function request(
   at: number,
   wallTime: number,
 ): ActionRequest {
-  const common = { at, wallTime, rule: ctx.rule, device: ctx.deviceName }
-  const withEvent = ctx.event === undefined ? common : { ...common, event: ctx.event }
-  if (body.action === 'webhook')
-    return {
-      ...withEvent,
-      ...body,
-      payload: { ...body.payload, time: new Date(wallTime).toISOString() },
-    }
-  return { ...withEvent, ...body }
+  // The body is a fresh object from the action's closure: completing it in place saves
+  // two copies per action on the evaluator's hot path.
+  const r = body as ActionRequest
+  r.at = at
+  r.wallTime = wallTime
+  r.rule = ctx.rule
+  r.device = ctx.deviceName
+  if (ctx.event !== undefined) r.event = ctx.event
+  if (r.action === 'webhook') r.payload.time = new Date(wallTime).toISOString()
+  return r
 }
