@@ -73,30 +73,40 @@ export async function startRealNut(
   }
   const dir = await createNutDir(all)
   const processes = new ProcessGroup()
-  for (const name of upsNames) {
-    processes.start(
-      `driver-${name}`,
-      nutBinaries.dummyUps,
-      ['-a', name, '-u', 'root', '-F'],
-      dir.env,
-    )
-    await waitFor(() => existsSync(join(dir.run, `dummy-ups-${name}`)), {
-      what: `dummy-ups socket for ${name}`,
+  try {
+    for (const name of upsNames) {
+      processes.start(
+        `driver-${name}`,
+        nutBinaries.dummyUps,
+        ['-a', name, '-u', 'root', '-F'],
+        dir.env,
+      )
+      await waitFor(() => existsSync(join(dir.run, `dummy-ups-${name}`)), {
+        what: `dummy-ups socket for ${name}`,
+      })
+    }
+    processes.start('upsd', nutBinaries.upsd, ['-u', 'root', '-F'], dir.env)
+    await waitFor(() => canConnect(port), { what: `real upsd on port ${port}` })
+    // upsd serves WAIT until it has read each driver's dump, and dummy-ups
+    // reads its data file only on its first update.
+    for (const name of upsNames) {
+      await waitFor(
+        async () => {
+          const result = await run(nutBinaries.upsc, [`${name}@127.0.0.1:${port}`])
+          const seen = new Set(result.stdout.split('\n').map((line) => line.split(':')[0]))
+          return result.code === 0 && expectedVariables(all, name).every((v) => seen.has(v))
+        },
+        { what: `upsd serving ${name}` },
+      )
+    }
+  } catch (error) {
+    // A peer that never came up must not outlive the test that started it.
+    await processes.stopAll()
+    await dir.cleanup()
+    const output = upsNames.map((n) => processes.outputOf(`driver-${n}`)).join('')
+    throw new Error(`${(error as Error).message}\n${output}${processes.outputOf('upsd')}`, {
+      cause: error,
     })
-  }
-  processes.start('upsd', nutBinaries.upsd, ['-u', 'root', '-F'], dir.env)
-  await waitFor(() => canConnect(port), { what: `real upsd on port ${port}` })
-  // upsd serves WAIT until it has read each driver's dump, and dummy-ups
-  // reads its data file only on its first update.
-  for (const name of upsNames) {
-    await waitFor(
-      async () => {
-        const result = await run(nutBinaries.upsc, [`${name}@127.0.0.1:${port}`])
-        const seen = new Set(result.stdout.split('\n').map((line) => line.split(':')[0]))
-        return result.code === 0 && expectedVariables(all, name).every((v) => seen.has(v))
-      },
-      { what: `upsd serving ${name}` },
-    )
   }
   return {
     dir,
@@ -122,8 +132,10 @@ function expectedVariables(files: Record<string, string>, ups: string): string[]
   const names: string[] = []
   for (const line of data.split('\n')) {
     if (/^\s*TIMER\b/.test(line)) break
-    const match = /^\s*([\w.-]+):/.exec(line)
-    if (match?.[1] !== undefined && !match[1].startsWith('driver.')) names.push(match[1])
+    const match = /^\s*([\w.-]+):\s*(.*)$/.exec(line)
+    // An empty value deletes the variable in dummy-ups: nothing to wait for.
+    const empty = match?.[2] === undefined || /^("")?\s*$/.test(match[2])
+    if (match?.[1] !== undefined && !match[1].startsWith('driver.') && !empty) names.push(match[1])
   }
   return names
 }
