@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict'
+import { once } from 'node:events'
+import { existsSync } from 'node:fs'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { createServer, type IncomingMessage } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, describe, it } from 'node:test'
+import { type Broker, startBroker } from '../../src/broker.ts'
+import { type BrokerConfig, defaultServerLimits } from '../../src/config/types.ts'
+import { waitFor } from '../helpers/wait.ts'
+
+// Issue 4's end-to-end proof: rules running inside the broker on a dummy device. A rule's
+// notify reaches a webhook receiver started here, and an exec action's marker file appears.
+describe('rules inside the broker', () => {
+  const cleanups: Array<() => Promise<unknown>> = []
+  after(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup()
+  })
+
+  it('runs notify (to a webhook) and exec when a dummy UPS goes on battery', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ns-rules-'))
+    cleanups.push(() => rm(dir, { recursive: true, force: true }))
+
+    const received: unknown[] = []
+    const receiver = createServer((request: IncomingMessage, response) => {
+      let body = ''
+      request.setEncoding('utf8').on('data', (chunk: string) => {
+        body += chunk
+      })
+      request.on('end', () => {
+        received.push(JSON.parse(body))
+        response.end('ok')
+      })
+    })
+    receiver.listen(0, '127.0.0.1')
+    await once(receiver, 'listening')
+    cleanups.push(() => new Promise((resolve) => receiver.close(resolve)))
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`
+
+    const marker = join(dir, 'marker')
+    await writeFile(join(dir, 'ups.dev'), 'ups.status: OL\nbattery.charge: 100\n')
+    await writeFile(
+      join(dir, 'power.rules'),
+      [
+        'when ups.status has OB {',
+        '  notify "{ups} is on battery at {battery.charge} %"',
+        `  exec ["/bin/sh", "-c", "echo $UPSNAME > ${marker}"]`,
+        '}',
+        '',
+      ].join('\n'),
+    )
+    const config: BrokerConfig = {
+      configDir: dir,
+      source: { kind: 'yaml', file: join(dir, 'nutshell.yaml') },
+      devices: [{ name: 'rack', driver: 'dummy-ups', port: 'ups.dev', options: {}, flags: [] }],
+      server: {
+        listen: [{ host: '127.0.0.1', port: 0 }],
+        maxAgeMs: 15_000,
+        trackingDelayMs: 60_000,
+        statePath: dir,
+        limits: defaultServerLimits,
+      },
+      users: [],
+      rules: { files: [join(dir, 'power.rules')], notifyWebhooks: [url] },
+    }
+    const broker: Broker = await startBroker(config)
+    cleanups.push(() => broker.stop())
+    await waitFor(() => broker.store.get('rack')?.getValue('battery.charge') === '100', {
+      what: 'the dummy data',
+    })
+    assert.equal(received.length, 0)
+    assert.equal(existsSync(marker), false)
+
+    // The dummy-ups data file changes, as an operator (or a real UPS) would change it.
+    await writeFile(join(dir, 'ups.dev'), 'ups.status: OB DISCHRG\nbattery.charge: 93\n')
+    await waitFor(() => received.length > 0 && existsSync(marker), {
+      what: 'the webhook and the marker file',
+      timeoutMs: 15_000,
+    })
+    assert.deepEqual(
+      { ...(received[0] as Record<string, unknown>), time: undefined },
+      { device: 'rack', event: 'RULE', text: 'rack is on battery at 93 %', time: undefined },
+    )
+    assert.equal((await readFile(marker, 'utf8')).trim(), 'rack')
+  })
+})
