@@ -13,7 +13,8 @@ import { waitFor } from '../helpers/wait.ts'
 
 /**
  * `nutshell serve` with a dummy device replaying a power cut: the rule's notify reaches
- * the log, its webhook reaches a receiver started here, and an exec action's marker file
+ * the log and a webhook receiver started here (rules.notifyWebhooks), its webhook action
+ * reaches the same receiver, and an exec action's marker file
  * appears with the device and event in its environment.
  */
 const root = fileURLToPath(new URL('../../', import.meta.url))
@@ -70,6 +71,7 @@ devices:
       mode: dummy-once
 rules:
   files: [site.rules]
+  notifyWebhooks: ["http://127.0.0.1:${hookPort}/notify"]
 `,
     )
     const child = spawn(
@@ -101,8 +103,10 @@ rules:
         },
       )
       assert.equal(readFileSync(marker, 'utf8'), 'ups1 ONBATT')
-      const hook = received[0]
-      assert.equal(hook?.url, '/hook')
+      const hook = received.find((r) => r.url === '/hook')
+      const notify = received.find((r) => r.url === '/notify')
+      assert.equal(notify?.body['text'], 'ups1 on battery at 40 %')
+      assert.equal(notify?.body['device'], 'ups1')
       assert.equal(hook?.body['device'], 'ups1')
       assert.equal(hook?.body['status'], 'OB DISCHRG')
     } finally {
