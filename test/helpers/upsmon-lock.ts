@@ -27,10 +27,26 @@ export async function withUpsmonLock<T>(body: () => Promise<T>, timeoutMs = 60_0
   try {
     // Test files that do not take this lock may still run an upsmon: let it finish first.
     while ((await otherUpsmonRunning()) && Date.now() < deadline) await delay(200)
+    await removeStalePidFile()
     return await body()
   } finally {
     await rm(lockPath, { force: true })
   }
+}
+
+/** Debian's compiled-in PID file of upsmon 2.8.0. */
+const upsmonPidFile = '/run/nut/upsmon.pid'
+
+/**
+ * upsmon refuses to start ("A previous upsmon instance is already running!") while its
+ * PID file names any live process. On a busy machine the PID of an upsmon long gone is
+ * soon reused by something else: such a file is stale, and is removed.
+ */
+async function removeStalePidFile(): Promise<void> {
+  const pid = Number.parseInt(await readFile(upsmonPidFile, 'utf8').catch(() => ''), 10)
+  if (!Number.isSafeInteger(pid) || pid <= 0) return
+  const command = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => undefined)
+  if (command !== undefined && !command.includes('upsmon')) await rm(upsmonPidFile, { force: true })
 }
 
 async function otherUpsmonRunning(): Promise<boolean> {
