@@ -145,13 +145,21 @@ export class RealUpsmon extends Daemon {
   /** Starts one once no other test (in any file) runs a real upsmon. */
   static async start(confFile: string, env: NodeJS.ProcessEnv): Promise<RealUpsmon> {
     await acquireUpsmonLock()
-    // An upsmon started elsewhere (not through this helper) also blocks ours.
+    // An upsmon started elsewhere (not through this lock) also blocks ours; a PID file whose
+    // PID now belongs to another program is stale (same rules as test/helpers/upsmon-lock.ts).
     await waitFor(
       async () => {
+        if ((await run('/usr/bin/pgrep', ['-f', '^/lib/nut/upsmon'])).code === 0) return false
         const pid = Number.parseInt(await readFile(upsmonPidFile, 'utf8').catch(() => ''), 10)
-        return !Number.isSafeInteger(pid) || !processExists(pid)
+        if (!Number.isSafeInteger(pid) || pid <= 0) return true
+        const command = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => undefined)
+        if (command === undefined || !command.includes('upsmon')) {
+          await rm(upsmonPidFile, { force: true })
+          return true
+        }
+        return false
       },
-      { what: `${upsmonPidFile} to name no live upsmon`, timeoutMs: 60_000, intervalMs: 100 },
+      { what: 'no other upsmon running', timeoutMs: 60_000, intervalMs: 100 },
     ).catch(async (error: unknown) => {
       await rm(upsmonLock, { force: true })
       throw error
