@@ -1,14 +1,64 @@
 /**
- * The help texts of NUT 2.8.0's upsc, upsrw and upscmd, byte for byte: the commands print
- * them for -h, for a bad option and where NUT prints them instead of an error, so that
- * nothing a script sees changes when it calls nutshell's tools instead.
+ * Help texts and version lines of `nutshell upsc`, `upsrw` and `upscmd`. They take the
+ * same options as NUT's tools and print their help where NUT's tools do (for -h, a bad
+ * option or missing operands, with the same exit codes), in nutshell's own words: scripts
+ * rely on results and exit codes, not on help prose.
  */
 
-export const upscUsage =
-  'Network UPS Tools upsc 2.8.0\n\nusage: upsc -l | -L [<hostname>[:port]]\n       upsc <ups> [<variable>]\n       upsc -c <ups>\n\nDemo program to display UPS variables.\n\nFirst form (lists UPSes):\n  -l         - lists each UPS on <hostname>, one per line.\n  -L         - lists each UPS followed by its description (from ups.conf).\n               Default hostname: localhost\n\nSecond form (lists variables and values):\n  <ups>      - upsd server, <upsname>[@<hostname>[:<port>]] form\n  <variable> - optional, display this variable only.\n               Default: list all variables for <host>\n\nThird form (lists clients connected to a device):\n  -c         - lists each client connected on <ups>, one per line.\n  <ups>      - upsd server, <upsname>[@<hostname>[:<port>]] form\n'
+export function versionLine(tool: 'upsc' | 'upsrw' | 'upscmd'): string {
+  return `nutshell ${tool} 0.1.0 (speaks to NUT upsd 2.8.0 and nutshell)\n`
+}
 
-export const upsrwUsage =
-  'Network UPS Tools upsrw 2.8.0\n\nusage: upsrw [-h]\n       upsrw [-s <variable>] [-u <username>] [-p <password>] [-w] [-t <timeout>] <ups>\n\nDemo program to set variables within UPS hardware.\n\n  -h            display this help text\n  -s <variable>\tspecify variable to be changed\n\t\tuse -s VAR=VALUE to avoid prompting for value\n  -l            show all possible read/write variables.\n  -u <username> set username for command authentication\n  -p <password> set password for command authentication\n  -w            wait for the completion of setting by the driver\n                and return its actual result from the device\n  -t <timeout>\tset a timeout when using -w (in seconds, default: 10)\n\n  <ups>         UPS identifier - <upsname>[@<hostname>[:<port>]]\n\nCall without -s to show all possible read/write variables (same as -l).\n'
+export const upscUsage = `${versionLine('upsc')}
+usage: upsc -l | -L [HOST[:PORT]]
+       upsc UPS [VARIABLE]
+       upsc -c UPS
 
-export const upscmdUsage =
-  'Network UPS Tools upscmd 2.8.0\n\nusage: upscmd [-h]\n       upscmd [-l <ups>]\n       upscmd [-u <username>] [-p <password>] [-w] [-t <timeout>] <ups> <command> [<value>]\n\nAdministration program to initiate instant commands on UPS hardware.\n\n  -h\t\tdisplay this help text\n  -l <ups>\tshow available commands on UPS <ups>\n  -u <username>\tset username for command authentication\n  -p <password>\tset password for command authentication\n  -w            wait for the completion of command by the driver\n                and return its actual result from the device\n  -t <timeout>\tset a timeout when using -w (in seconds, default: 10)\n\n  <ups>\t\tUPS identifier - <upsname>[@<hostname>[:<port>]]\n  <command>\tValid instant command - test.panel.start, etc.\n  [<value>]\tAdditional data for command - number of seconds, etc.\n'
+Shows what a NUT server knows about its UPSes.
+
+  -l              print the name of every UPS on HOST (default: localhost)
+  -L              the same, with each UPS's description
+  UPS [VARIABLE]  print every variable of UPS as "name: value", or only VARIABLE's value
+  -c UPS          print the address of every client logged in to UPS
+  --json          print JSON instead (nutshell only)
+
+  UPS is NAME[@HOST[:PORT]]; HOST may be an IPv6 address in brackets.
+`
+
+export const upsrwUsage = `${versionLine('upsrw')}
+usage: upsrw [-h]
+       upsrw [-s VARIABLE[=VALUE]] [-u USER] [-p PASSWORD] [-w] [-t SECONDS] UPS
+
+Lists the writable variables of a UPS, or changes one.
+
+  -h             print this help
+  -l             list the writable variables with their types and values (also the
+                 default when -s is not given)
+  -s VAR=VALUE   set VAR to VALUE (with -s VAR alone, the value is asked for)
+  -u USER        the user to log in as (asked for when missing)
+  -p PASSWORD    that user's password (asked for when missing)
+  -w             wait until the driver has applied the change and print its result
+  -t SECONDS     how long -w waits (default 10)
+  --json         print JSON instead (nutshell only)
+
+  UPS is NAME[@HOST[:PORT]].
+`
+
+export const upscmdUsage = `${versionLine('upscmd')}
+usage: upscmd [-h]
+       upscmd [-l UPS]
+       upscmd [-u USER] [-p PASSWORD] [-w] [-t SECONDS] UPS COMMAND [VALUE]
+
+Lists the instant commands of a UPS, or runs one.
+
+  -h             print this help
+  -l UPS         list the instant commands of UPS with their descriptions
+  -u USER        the user to log in as (asked for when missing)
+  -p PASSWORD    that user's password (asked for when missing)
+  -w             wait until the driver has run the command and print its result
+  -t SECONDS     how long -w waits (default 10)
+  --json         print JSON instead (nutshell only)
+
+  UPS is NAME[@HOST[:PORT]]; COMMAND is a name such as test.battery.start; VALUE is
+  the command's parameter where it takes one (a delay in seconds, ...).
+`

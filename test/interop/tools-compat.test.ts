@@ -2,8 +2,10 @@
  * `nutshell upsc|upsrw|upscmd` against Debian's `upsc|upsrw|upscmd` 2.8.0, both talking to
  * the same REAL upsd (with a REAL dummy-ups, and a stand-in driver for the variable types
  * dummy-ups cannot make). For every case the exit code, stdout and stderr must be
- * identical; the only documented difference (docs/tools.md) is the NSS line
- * "Init SSL without certificate database" that Debian's upsc prints on stderr.
+ * identical, with two documented differences (docs/tools.md): the NSS line "Init SSL
+ * without certificate database" that Debian's upsc prints on stderr, and the help texts
+ * and version lines, which are nutshell's own words (both sides' are replaced by a marker,
+ * so a case still proves that help is printed where, and with the exit code, NUT prints it).
  */
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
@@ -13,6 +15,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
+import { upscmdUsage, upscUsage, upsrwUsage, versionLine } from '../../src/cli/nut-tools-usage.ts'
 import { NutClient } from '../../src/client/nut-client.ts'
 import { type RealNut, startRealNut } from '../helpers/nut-peer.ts'
 import { freePort } from '../helpers/ports.ts'
@@ -90,6 +93,21 @@ after(async () => {
   if (scratch !== undefined) await rm(scratch, { recursive: true, force: true })
 })
 
+const tools = ['upsc', 'upsrw', 'upscmd'] as const
+const ourHelp: Record<string, string> = { upsc: upscUsage, upsrw: upsrwUsage, upscmd: upscmdUsage }
+/** Debian's own help texts, read from the tools at run time (never stored here). */
+const realHelp: Record<string, string> = {}
+
+before(async () => {
+  for (const tool of tools) realHelp[tool] = (await run(tool, ['-h'])).stdout
+})
+
+function withoutHelp(text: string, help: readonly string[], versions: RegExp): string {
+  let out = text
+  for (const h of help) if (h !== '') out = out.split(h).join('<help>')
+  return out.replace(versions, '<version>\n')
+}
+
 /** Debian's tool, invoked by name through PATH as a script would (argv[0] matters). */
 async function realTool(item: ToolCase, input = ''): Promise<ToolResult> {
   const result = await run(item.tool, item.args, { input, timeoutMs: 30_000 })
@@ -97,7 +115,26 @@ async function realTool(item: ToolCase, input = ''): Promise<ToolResult> {
     .split('\n')
     .filter((line) => line !== 'Init SSL without certificate database')
     .join('\n')
-  return { code: result.code ?? -1, stdout: result.stdout, stderr }
+  const help = Object.values(realHelp)
+  const versions = /^Network UPS Tools \S+ 2\.8\.0\n/gm
+  return {
+    code: result.code ?? -1,
+    stdout: withoutHelp(result.stdout, help, versions),
+    stderr: withoutHelp(stderr, help, versions),
+  }
+}
+
+function normaliseOurs(result: ToolResult): ToolResult {
+  const help = Object.values(ourHelp)
+  const versions = new RegExp(
+    `^(${tools.map((t) => versionLine(t).trim().replace(/[.()]/g, '\\$&')).join('|')})\\n`,
+    'gm',
+  )
+  return {
+    code: result.code,
+    stdout: withoutHelp(result.stdout, help, versions),
+    stderr: withoutHelp(result.stderr, help, versions),
+  }
 }
 
 /** Ours, many cases in one process (tools-runner.ts). */
@@ -114,7 +151,7 @@ async function ourTools(cases: ToolCase[]): Promise<ToolResult[]> {
   })
   const [code] = (await once(child, 'close')) as [number]
   assert.equal(code, 0, 'tools-runner failed')
-  return JSON.parse(stdout) as ToolResult[]
+  return (JSON.parse(stdout) as ToolResult[]).map(normaliseOurs)
 }
 
 /** Ours as a real process through src/cli/main.ts (for the cases that read stdin). */
@@ -128,7 +165,7 @@ async function ourProcess(item: ToolCase, input: string): Promise<ToolResult> {
       timeoutMs: 30_000,
     },
   )
-  return { code: result.code ?? -1, stdout: result.stdout, stderr: result.stderr }
+  return normaliseOurs({ code: result.code ?? -1, stdout: result.stdout, stderr: result.stderr })
 }
 
 /**

@@ -10,12 +10,13 @@ import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { CommandRunner, type RunResult } from '../../actions/run-command.ts'
 import { monitorFromUpsmonConf } from '../../config/from-nut.ts'
 import { loadConfig } from '../../config/load.ts'
 import type { MonitorConfig, MonitoredUps } from '../../config/types.ts'
 import { systemClock } from '../../core/clock.ts'
 import { NutshellError } from '../../core/errors.ts'
-import { createLogger } from '../../core/log.ts'
+import { createLogger, type Logger } from '../../core/log.ts'
 import { DeviceStore } from '../../devices/device-store.ts'
 import { driverSocketPath } from '../../drivers/nut/nut-driver.ts'
 import { StateSocketLink } from '../../drivers/nut/state-socket-link.ts'
@@ -26,6 +27,8 @@ import {
   signalMonitor,
   writePidFile,
 } from '../../monitor/control.ts'
+import { Notifier } from '../../monitor/notifier.ts'
+import { isNotifyEvent } from '../../monitor/notify-events.ts'
 import { powerDownFlagSet } from '../../monitor/shutdown-port.ts'
 import { startMonitor } from '../../monitor/start-monitor.ts'
 import { formatDiagnostic, hasErrors } from '../../protocol/nut-config/diagnostic.ts'
@@ -45,6 +48,8 @@ const usage = `usage: nutshell monitor [options]
   -c fsd|stop|reload   signal the running monitor (fsd: forced shutdown now)
   -P PID               the process -c signals, instead of the PID file
   -K                   exit 0 if the power-down flag exists (late shutdown scripts)
+  --test-notify TYPE   raise one notification (ONBATT, LOWBATT, ...) through the configured
+                       NOTIFYFLAG channels and NOTIFYCMD, report, and exit
   -D, -F, -B, -p, -u USER   accepted for upsmon compatibility (always foreground)
 `
 
@@ -59,6 +64,7 @@ export async function run(args: string[]): Promise<number> {
       local: { type: 'boolean' },
       'state-path': { type: 'string' },
       'no-push': { type: 'boolean' },
+      'test-notify': { type: 'string' },
       'pid-file': { type: 'string' },
       c: { type: 'string' },
       P: { type: 'string' },
@@ -102,6 +108,7 @@ export async function run(args: string[]): Promise<number> {
   }
 
   const log = createLogger()
+  if (values['test-notify'] !== undefined) return testNotify(values['test-notify'], config, log)
   let store: DeviceStore | undefined
   const links: StateSocketLink[] = []
   if (local) {
@@ -154,6 +161,50 @@ export async function run(args: string[]): Promise<number> {
     )
   }
   return done
+}
+
+/**
+ * Users cannot pull the plug to try NOTIFYCMD: this raises one notification exactly as the
+ * monitor would (flags, message, environment) and says what the command did.
+ */
+async function testNotify(word: string, config: MonitorConfig, log: Logger): Promise<number> {
+  const type = word.toUpperCase()
+  if (!isNotifyEvent(type)) {
+    throw new NutshellError(
+      'NS_USAGE',
+      `--test-notify ${word}: not a notify type (ONBATT, LOWBATT, ...)`,
+    )
+  }
+  const results: RunResult[] = []
+  const runner = new CommandRunner({ clock: systemClock, log })
+  const notifier = new Notifier({
+    log,
+    runner: {
+      run: async (request) => {
+        const result = await runner.run(request)
+        if (request.label?.startsWith('NOTIFYCMD') === true) results.push(result)
+        return result
+      },
+    },
+    notifyCommand: config.notifyCommand,
+    notifyFlags: config.notifyFlags,
+    notifyMessages: config.notifyMessages,
+  })
+  const system = type === 'SHUTDOWN' ? '' : (config.monitors[0]?.system ?? 'test@localhost')
+  const sent = notifier.notify(type, system)
+  await notifier.settled()
+  process.stdout.write(
+    `${type} "${sent.message}" via ${sent.flags.join('+') || 'nothing (IGNORE)'}\n`,
+  )
+  for (const r of results) {
+    const how = r.timedOut ? 'timed out' : (r.spawnError ?? `exit ${r.code ?? r.signal}`)
+    process.stdout.write(`NOTIFYCMD: ${how}\n${r.stdout}${r.stderr}`)
+  }
+  if (sent.flags.includes('EXEC') && config.notifyCommand === undefined) {
+    process.stdout.write('EXEC is set but there is no NOTIFYCMD\n')
+    return 1
+  }
+  return results.every((r) => r.code === 0) ? 0 : 1
 }
 
 function defaultPidFile(): string | undefined {

@@ -15,7 +15,7 @@ import {
   ToolExit,
 } from '../nut-tools-common.ts'
 import { getopt } from '../nut-tools-getopt.ts'
-import { upscUsage } from '../nut-tools-usage.ts'
+import { upscUsage, versionLine } from '../nut-tools-usage.ts'
 
 /** libupsclient's "unknown command" answer from an upsd older than the query. */
 function tooOld(error: unknown, message: string): void {
@@ -42,7 +42,7 @@ export async function run(args: string[]): Promise<number> {
     } else if (event.name === 'l') listUps = true
     else if (event.name === 'c') listClients = true
     else if (event.name === 'V') {
-      err('Network UPS Tools upscmd 2.8.0\n') // sic: NUT 2.8.0's upsc says upscmd
+      err(versionLine('upsc'))
       return 0
     } else {
       out(upscUsage)

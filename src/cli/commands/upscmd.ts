@@ -19,7 +19,7 @@ import {
 } from '../nut-tools-common.ts'
 import { getopt } from '../nut-tools-getopt.ts'
 import { chopLast, currentUserName, readPassword, readStdinLine } from '../nut-tools-prompt.ts'
-import { upscmdUsage } from '../nut-tools-usage.ts'
+import { upscmdUsage, versionLine } from '../nut-tools-usage.ts'
 
 export async function run(args: string[]): Promise<number> {
   exitQuietlyOnBrokenPipe()
@@ -58,7 +58,7 @@ export async function run(args: string[]): Promise<number> {
         tracking = true
         break
       case 'V':
-        err('Network UPS Tools upscmd 2.8.0\n')
+        err(versionLine('upscmd'))
         return 0
       default:
         out(upscmdUsage)

@@ -20,7 +20,7 @@ import {
 } from '../nut-tools-common.ts'
 import { getopt } from '../nut-tools-getopt.ts'
 import { chopLast, currentUserName, readPassword, readStdinLine } from '../nut-tools-prompt.ts'
-import { upsrwUsage } from '../nut-tools-usage.ts'
+import { upsrwUsage, versionLine } from '../nut-tools-usage.ts'
 
 interface Settings {
   setvar: string | undefined
@@ -77,7 +77,7 @@ export async function run(args: string[]): Promise<number> {
         }
         break
       case 'V':
-        out('Network UPS Tools upsrw 2.8.0\n')
+        out(versionLine('upsrw'))
         return 0
       default:
         out(upsrwUsage)
