@@ -16,7 +16,7 @@ export interface Notification {
 
 export interface NotifierOptions {
   log: Logger
-  runner: CommandRunner
+  runner: Pick<CommandRunner, 'run'>
   notifyCommand?: CommandSpec | undefined
   notifyFlags: Readonly<Record<string, readonly NotifyFlag[]>>
   notifyMessages: Readonly<Record<string, string>>
