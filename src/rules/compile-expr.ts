@@ -63,8 +63,12 @@ export function compileExpr(expr: Expr): Compiled {
       }
     }
     case 'binary': {
-      const left = compileExpr(expr.left)
-      const right = compileExpr(expr.right)
+      // `and` / `or` are symmetric in three-valued logic, so the cheaper side (a flag test
+      // such as `ups.status has OB`) runs first and often decides alone.
+      const swap =
+        (expr.op === 'and' || expr.op === 'or') && isFlagTest(expr.right) && !isFlagTest(expr.left)
+      const left = compileExpr(swap ? expr.right : expr.left)
+      const right = compileExpr(swap ? expr.left : expr.right)
       switch (expr.op) {
         case 'and':
           return (ctx) => {
@@ -117,6 +121,10 @@ export function compileExpr(expr: Expr): Compiled {
       }
     }
   }
+}
+
+function isFlagTest(expr: Expr): boolean {
+  return expr.kind === 'binary' && expr.op === 'has'
 }
 
 /** NUT numbers: `.` decimal, optional sign; anything else (empty, text) is not a number. */
