@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { readdir } from 'node:fs/promises'
 import { describe, it } from 'node:test'
+import fc from 'fast-check'
 import { systemClock } from '../core/clock.ts'
 import { silentLogger } from '../core/log.ts'
 import { CommandRunner, commandLine } from './run-command.ts'
@@ -102,5 +103,22 @@ describe('CommandRunner', () => {
         return fields[0] === 'Z' && Number(fields[1]) === process.pid
       })
     assert.deepEqual(zombies, [])
+  })
+
+  it('hands any message to the shell form verbatim, never running it (property)', async () => {
+    const r = runner({ maxConcurrent: 4 })
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({
+          unit: fc.constantFrom(...'ab $`"\'\\;|&()<>*?#~\n{}[]!%'.split('')),
+          maxLength: 40,
+        }),
+        async (message) => {
+          const result = await r.run({ spec: { shell: 'printf %s' }, args: [message] })
+          return result.code === 0 && result.stdout === message
+        },
+      ),
+      { numRuns: 40 },
+    )
   })
 })
