@@ -154,6 +154,15 @@ export async function startBroker(
         log: log.child({ face: 'rules' }),
         sink,
         files: ruleFiles,
+        // The rules see REPLBATT and NOCOMM at the moments the monitor notifies them.
+        ...(config.monitor === undefined
+          ? {}
+          : {
+              notify: {
+                rbWarnTime: config.monitor.rbWarnTimeMs,
+                noCommWarnTime: config.monitor.noCommWarnTimeMs,
+              },
+            }),
       })
     } catch (error) {
       await stopAll()
