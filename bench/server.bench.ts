@@ -3,13 +3,17 @@
  * generated from separate processes (bench/fixtures/load.ts). Prints each figure for
  * both servers and the ratio. Run: node --import tsx bench/server.bench.ts
  *
- * The same device: real dummy-ups serves a .dev file through real upsd; nutshell's server
- * runs in a child process on a store mirrored from that upsd (same variables, flags,
- * enums, ranges and commands).
+ * The same device: real dummy-ups serves a .dev file through real upsd, and
+ * `nutshell serve --nut-confpath` serves the same files (a copy of the directory whose
+ * upsd.conf differs only in the LISTEN port and a CERTFILE) with its built-in dummy-ups,
+ * as plain JavaScript bundled from the sources, as the installed command runs. Should the
+ * bundle fail, the server runs through tsx, on a store mirrored from upsd
+ * (bench/fixtures/server-child.ts).
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process'
 import { once } from 'node:events'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -91,15 +95,21 @@ function rssKb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1])
 }
 
-/** Bundles the server child to plain JavaScript (as the installed command runs), else tsx. */
-function serverChildCommand(): { args: string[]; how: string } {
-  const out = join(root, 'node_modules', '.cache', 'nutshell-bench', 'server-child.mjs')
+/** `nutshell serve` bundled to plain JavaScript (as the installed command runs), else undefined. */
+function bundleServe(): string | undefined {
+  const dir = join(root, 'node_modules', '.cache', 'nutshell-bench')
+  const entry = join(dir, 'serve-entry.ts')
+  const out = join(dir, 'serve.mjs')
   try {
-    mkdirSync(join(root, 'node_modules', '.cache', 'nutshell-bench'), { recursive: true })
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(
+      entry,
+      `import { run } from '${join(root, 'src/cli/commands/serve.ts')}'\nprocess.exitCode = await run(process.argv.slice(2))\n`,
+    )
     execFileSync(
       join(root, 'node_modules', '.bin', 'esbuild'),
       [
-        'bench/fixtures/server-child.ts',
+        entry,
         '--bundle',
         '--platform=node',
         '--format=esm',
@@ -109,10 +119,29 @@ function serverChildCommand(): { args: string[]; how: string } {
       ],
       { cwd: root },
     )
-    return { args: [out], how: 'bundled JavaScript' }
+    return out
   } catch {
-    return { args: ['--import', 'tsx', 'bench/fixtures/server-child.ts'], how: 'tsx' }
+    return undefined
   }
+}
+
+/** The first reply line to one request, or '' when the server does not answer. */
+async function ask(port: number, line: string): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host: '127.0.0.1' })
+    let text = ''
+    const done = (value: string): void => {
+      socket.destroy()
+      resolve(value)
+    }
+    socket.setTimeout(2_000, () => done(''))
+    socket.on('error', () => done(''))
+    socket.on('connect', () => socket.write(`${line}\n`))
+    socket.on('data', (d) => {
+      text += d.toString('latin1')
+      if (text.includes('\n')) done(text.slice(0, text.indexOf('\n')))
+    })
+  })
 }
 
 const rows: Array<[string, number, number, 'higher' | 'lower', string]> = []
@@ -173,18 +202,45 @@ async function main(): Promise<void> {
   try {
     const upsdPid = listenerPid(upsdPort)
     const nsPort = await freePort()
-    const command = serverChildCommand()
     const pem = join(certDir, 'both.pem')
     execFileSync('bash', [
       '-c',
       `openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ${certDir}/k.pem -out ${certDir}/c.pem -days 1 -subj /CN=localhost 2>/dev/null && cat ${certDir}/c.pem ${certDir}/k.pem > ${pem}`,
     ])
-    const server = node([...command.args, String(nsPort), String(upsdPort), pem])
-    await firstLine(server)
+    const bundle = bundleServe()
+    let server: ChildProcess
+    let how: string
+    if (bundle !== undefined) {
+      // The same NUT files; only LISTEN differs (upsd holds its port), plus a certificate.
+      const etc = join(certDir, 'etc')
+      cpSync(nut.dir.etc, etc, { recursive: true })
+      writeFileSync(
+        join(etc, 'upsd.conf'),
+        `LISTEN 127.0.0.1 ${nsPort}\nMAXCONN 20000\nCERTFILE ${pem}\n`,
+      )
+      server = node([bundle, '--nut-confpath', etc, '--log-level', 'error'])
+      how = 'nutshell serve --nut-confpath (bundled JavaScript, built-in dummy-ups)'
+      const deadline = Date.now() + 20_000
+      while (!(await ask(nsPort, 'GET VAR ups ups.serial')).startsWith('VAR ')) {
+        if (Date.now() > deadline) throw new Error('nutshell serve did not come up')
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+    } else {
+      server = node([
+        '--import',
+        'tsx',
+        'bench/fixtures/server-child.ts',
+        String(nsPort),
+        String(upsdPort),
+        pem,
+      ])
+      how = 'server on a store mirrored from upsd (tsx)'
+      await firstLine(server)
+    }
     const nsPid = server.pid as number
     await new Promise((resolve) => setTimeout(resolve, 1_000))
     console.log(
-      `nutshell server child: ${command.how}; ulimit -n ${execFileSync('bash', ['-c', 'ulimit -n']).toString().trim()}`,
+      `nutshell: ${how}; ulimit -n ${execFileSync('bash', ['-c', 'ulimit -n']).toString().trim()}`,
     )
     console.log('')
 
