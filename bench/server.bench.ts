@@ -179,9 +179,12 @@ const dev = [
 ].join('\n')
 
 const started = Date.now()
+/** Removed on a hard stop too (the real NUT peer's own directory is left to its harness). */
+const tempDirs: string[] = []
 const hardStop = setTimeout(() => {
   console.error('benchmark took over 170 s; stopping')
   for (const child of children) child.kill('SIGKILL')
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true })
   process.exit(1)
 }, 170_000)
 hardStop.unref()
@@ -199,6 +202,7 @@ async function main(): Promise<void> {
     { port: upsdPort },
   )
   const certDir = mkdtempSync(join(tmpdir(), 'ns-bench-'))
+  tempDirs.push(certDir)
   try {
     const upsdPid = listenerPid(upsdPort)
     const nsPort = await freePort()
