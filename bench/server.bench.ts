@@ -17,7 +17,7 @@ import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { startRealNut } from '../test/helpers/nut-peer.ts'
+import { type RealNut, startRealNut } from '../test/helpers/nut-peer.ts'
 import { freePort } from '../test/helpers/ports.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -179,12 +179,16 @@ const dev = [
 ].join('\n')
 
 const started = Date.now()
-/** Removed on a hard stop too (the real NUT peer's own directory is left to its harness). */
+/** Removed on a hard stop too. */
 const tempDirs: string[] = []
+let realNut: RealNut | undefined
 const hardStop = setTimeout(() => {
   console.error('benchmark took over 170 s; stopping')
   for (const child of children) child.kill('SIGKILL')
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true })
+  // stopAll sends its signals synchronously; the exit need not wait for it.
+  void realNut?.processes.stopAll()
+  if (realNut !== undefined) rmSync(realNut.dir.base, { recursive: true, force: true })
   process.exit(1)
 }, 170_000)
 hardStop.unref()
@@ -201,6 +205,7 @@ async function main(): Promise<void> {
     ['ups'],
     { port: upsdPort },
   )
+  realNut = nut
   const certDir = mkdtempSync(join(tmpdir(), 'ns-bench-'))
   tempDirs.push(certDir)
   try {
