@@ -1,10 +1,16 @@
 import assert from 'node:assert/strict'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { run } from '../helpers/processes.ts'
+import { silentLogger } from '../../src/core/log.ts'
+import { DeviceStore } from '../../src/devices/device-store.ts'
+import { createNutServer } from '../../src/server/nut-server.ts'
+import { testServerConfig } from '../helpers/nut-server-fixture.ts'
+import { freePort } from '../helpers/ports.ts'
+import { ProcessGroup, run } from '../helpers/processes.ts'
+import { waitFor } from '../helpers/wait.ts'
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
 const cli = (args: string[]) =>
@@ -38,6 +44,78 @@ describe('nutshell monitor --test-notify', () => {
       assert.equal(bad.code, 1)
       assert.match(bad.stderr, /not a notify type/)
     } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('nutshell monitor -c reload', () => {
+  it('watches with the configuration read again', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ns-rl-'))
+    const store = new DeviceStore()
+    const device = store.add('ups1')
+    device.setValue('ups.status', 'OL')
+    device.setCommState('ok')
+    const port = await freePort()
+    const server = createNutServer({
+      store,
+      server: testServerConfig({ listen: [{ host: '127.0.0.1', port }] }),
+      users: [
+        { name: 'mon', password: 'pw', actions: ['LOGIN'], instcmds: [], upsmon: 'secondary' },
+      ],
+      log: silentLogger(),
+    })
+    await server.start()
+    const conf = (message: string) =>
+      writeFile(
+        join(dir, 'upsmon.conf'),
+        `MONITOR ups1@127.0.0.1:${port} 1 mon pw secondary
+NOTIFYCMD "${dir}/n.sh"
+NOTIFYFLAG ONBATT EXEC
+NOTIFYFLAG ONLINE EXEC
+NOTIFYMSG ONBATT "${message} %s"
+`,
+      )
+    await conf('first')
+    await writeFile(join(dir, 'n.sh'), `#!/bin/sh\necho "$1" >> ${dir}/n.log\n`, { mode: 0o755 })
+    const pidFile = join(dir, 'm.pid')
+    const monitor = new ProcessGroup()
+    const lines = async () => (await readFile(join(dir, 'n.log'), 'utf8').catch(() => '')).trim()
+    try {
+      monitor.start('monitor', process.execPath, [
+        '--import',
+        'tsx',
+        join(repoRoot, 'src/cli/main.ts'),
+        'monitor',
+        '--nut-confpath',
+        dir,
+        '--pid-file',
+        pidFile,
+      ])
+      await waitFor(() => server.loginCount('ups1') === 1, {
+        what: 'monitor logged in',
+        timeoutMs: 15_000,
+      })
+      device.setValue('ups.status', 'OB')
+      await waitFor(async () => (await lines()) === `first ups1@127.0.0.1:${port}`, {
+        what: 'first message',
+      })
+      device.setValue('ups.status', 'OL')
+      await waitFor(async () => (await lines()).split('\n').length === 2, { what: 'ONLINE' })
+      await conf('second')
+      const signal = await cli(['-c', 'reload', '--pid-file', pidFile])
+      assert.equal(signal.code, 0, signal.stderr)
+      await waitFor(() => monitor.outputOf('monitor').includes('configuration reloaded'), {
+        what: 'reload',
+      })
+      await waitFor(() => server.loginCount('ups1') === 1, { what: 'logged in again' })
+      device.setValue('ups.status', 'OB')
+      await waitFor(async () => (await lines()).endsWith(`second ups1@127.0.0.1:${port}`), {
+        what: `second message\n${monitor.outputOf('monitor')}`,
+      })
+    } finally {
+      await monitor.stopAll()
+      await server.stop()
       await rm(dir, { recursive: true, force: true })
     }
   })

@@ -132,12 +132,15 @@ export async function run(args: string[]): Promise<number> {
   if (config.monitors.length === 0) {
     throw new NutshellError('NS_CONFIG_INVALID', `${confFile}: no MONITOR line: nothing to watch`)
   }
-  const running = await startMonitor({
-    config,
-    log,
-    ...(store === undefined ? {} : { store }),
-    push: values['no-push'] !== true,
-  })
+  const launch = (next: MonitorConfig) =>
+    startMonitor({
+      config: next,
+      log,
+      ...(store === undefined ? {} : { store }),
+      push: values['no-push'] !== true,
+    })
+  let running = await launch(config)
+  let current = config
   const done = new Promise<number>((resolve) => {
     let finishing = false
     const finish = async (code: number) => {
@@ -148,8 +151,34 @@ export async function run(args: string[]): Promise<number> {
       if (pidFile !== undefined) await removePidFile(pidFile).catch(() => undefined)
       resolve(code)
     }
+    // upsmon's reload: read the configuration again and watch with it. The watch starts
+    // afresh, so a UPS already on battery is notified ONBATT once more.
+    const reload = async () => {
+      if (local) return log.warn('reload is not supported with --local: restart the monitor')
+      if (running.monitor.shuttingDown || finishing) return
+      let next: MonitorConfig
+      try {
+        next =
+          values.config === undefined
+            ? monitorFromUpsmonConf(await readUpsmonConf(confFile, false))
+            : await readYamlMonitor(values.config)
+        if (next.monitors.length === 0) throw new Error('no MONITOR line')
+      } catch (error) {
+        return log.error({ err: String(error) }, 'reload failed; keeping the configuration')
+      }
+      await running.stop()
+      try {
+        running = await launch(next)
+        current = next
+        log.info('configuration reloaded')
+      } catch (error) {
+        log.error({ err: String(error) }, 'reload failed; back to the previous configuration')
+        running = await launch(current)
+      }
+      running.monitor.events.on('exit', () => void finish(0))
+    }
     process.on('SIGUSR1', () => void running.monitor.requestFsd())
-    process.on('SIGHUP', () => log.warn('reload is not supported yet: restart the monitor'))
+    process.on('SIGHUP', () => void reload())
     process.once('SIGTERM', () => void finish(0))
     process.once('SIGINT', () => void finish(0))
     running.monitor.events.on('exit', () => void finish(0))
