@@ -31,11 +31,14 @@ export const nutDefaults = {
   trackingDelayS: 3600,
 } as const
 
-/** upsd listens on both loopback addresses when upsd.conf has no LISTEN line. */
+/**
+ * upsd listens on both loopback addresses when upsd.conf has no LISTEN line. A host
+ * without IPv6 has no `::1`: that default is optional, so nutshell still starts there.
+ */
 export function defaultListen(): ListenAddress[] {
   return [
     { host: '127.0.0.1', port: nutDefaults.port },
-    { host: '::1', port: nutDefaults.port },
+    { host: '::1', port: nutDefaults.port, optional: true },
   ]
 }
 

@@ -68,7 +68,7 @@ describe('NUT config directory', () => {
     assert.ok(r.ok)
     assert.deepEqual(r.value.server.listen, [
       { host: '127.0.0.1', port: 3493 },
-      { host: '::1', port: 3493 },
+      { host: '::1', port: 3493, optional: true },
     ])
     assert.equal(r.value.server.maxAgeMs, 15_000)
     assert.equal(r.value.server.statePath, '/tmp/state')

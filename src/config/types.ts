@@ -21,6 +21,11 @@ export interface DeviceConfig {
 export interface ListenAddress {
   host: string
   port: number
+  /**
+   * The address may be missing on this host (the default `::1` where IPv6 is off): the
+   * server then goes on without it, with a warning, as long as another address works.
+   */
+  optional?: boolean
 }
 
 export interface TlsConfig {

@@ -20,7 +20,7 @@ describe('native YAML config', () => {
       server: {
         listen: [
           { host: '127.0.0.1', port: 3493 },
-          { host: '::1', port: 3493 },
+          { host: '::1', port: 3493, optional: true },
         ],
         maxAgeMs: 15_000,
         trackingDelayMs: 3_600_000,

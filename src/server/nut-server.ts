@@ -122,7 +122,11 @@ class NutServerImpl implements NutServer, SessionHost {
     void this.context.descriptions // read cmdvartab now, not on the first request
     try {
       for (const address of this.options.server.listen) {
-        this.listeners.push(await this.listen(address))
+        const server = await this.listenOrSkip(address)
+        if (server !== undefined) this.listeners.push(server)
+      }
+      if (this.listeners.length === 0) {
+        throw new NutshellError('NS_LISTEN_FAILED', 'no address to listen on could be used')
       }
     } catch (error) {
       await this.stop()
@@ -165,6 +169,23 @@ class NutServerImpl implements NutServer, SessionHost {
     if (count <= 0) this.perAddress.delete(address)
     else this.perAddress.set(address, count)
     if (loginUps !== undefined) this.context.logins.remove(loginUps, session.state)
+  }
+
+  /** An optional address this host does not have is skipped with a warning. */
+  private async listenOrSkip(address: ListenAddress): Promise<Server | undefined> {
+    try {
+      return await this.listen(address)
+    } catch (error) {
+      const code = (error as { cause?: { code?: string } }).cause?.code
+      if (address.optional === true && (code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT')) {
+        this.log.warn(
+          { host: address.host, port: address.port, code },
+          'address not available here; not listening on it',
+        )
+        return undefined
+      }
+      throw error
+    }
   }
 
   private listen(address: ListenAddress): Promise<Server> {
