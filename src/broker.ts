@@ -146,6 +146,7 @@ export async function startBroker(
       notifyCommand: config.monitor?.notifyCommand,
       notifyWebhooks: config.rules?.notifyWebhooks ?? [],
       shutdown: monitor === undefined ? undefined : () => monitor.monitor.requestFsd(),
+      hibernate: monitor === undefined ? undefined : () => monitor.monitor.requestHibernate(),
     })
     try {
       rules = await startRules({

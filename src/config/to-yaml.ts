@@ -72,6 +72,7 @@ function monitor(m: MonitorConfig): Record<string, unknown> {
   }
   if (m.minSupplies !== d.minSupplies) out['minSupplies'] = m.minSupplies
   if (m.shutdownCommand !== undefined) out['shutdownCommand'] = command(m.shutdownCommand)
+  if (m.hibernateCommand !== undefined) out['hibernateCommand'] = command(m.hibernateCommand)
   if (m.notifyCommand !== undefined) out['notifyCommand'] = command(m.notifyCommand)
   if (Object.keys(m.notifyFlags).length > 0) out['notifyFlags'] = structuredClone(m.notifyFlags)
   if (Object.keys(m.notifyMessages).length > 0) out['notifyMessages'] = { ...m.notifyMessages }

@@ -94,6 +94,11 @@ export interface MonitorConfig {
   monitors: MonitoredUps[]
   minSupplies: number
   shutdownCommand?: CommandSpec
+  /**
+   * nutshell's hibernate (suspend to disk): run by the rules' `hibernate` action through the
+   * monitor's shutdown path, e.g. `["systemctl", "hibernate"]`. No upsmon.conf directive.
+   */
+  hibernateCommand?: CommandSpec
   notifyCommand?: CommandSpec
   /** Per notify type (upper case): its flags; missing types use NUT's defaults. */
   notifyFlags: Record<string, NotifyFlag[]>

@@ -195,6 +195,7 @@ export const monitorSchema = object({
   ),
   minSupplies: optional(int({ min: 0 })),
   shutdownCommand: optional(command),
+  hibernateCommand: optional(command),
   notifyCommand: optional(command),
   notifyFlags: optional(record(list(oneOf(flagWords)), notifyTypeKey)),
   notifyMessages: optional(record(str(), notifyTypeKey)),

@@ -50,11 +50,11 @@ export class Device {
   // ---- reading -------------------------------------------------------------
 
   getVariable(name: string): Readonly<Variable> | undefined {
-    return this.variables.get(name.toLowerCase())
+    return this.lookup(name)
   }
 
   getValue(name: string): string | undefined {
-    return this.variables.get(name.toLowerCase())?.value
+    return this.lookup(name)?.value
   }
 
   /** Variables in upsd's LIST order: ascending, case-insensitive. */
@@ -227,6 +227,14 @@ export class Device {
 
   requestInstantCommand(name: string, parameter: string | undefined): Promise<CommandOutcome> {
     return settle(() => this.controller.instantCommand(name, parameter))
+  }
+
+  /**
+   * Keys are lower case. Rules and monitors ask with names that usually are already, so
+   * try the name as given first: it spares a string allocation on the hot path.
+   */
+  private lookup(name: string): Variable | undefined {
+    return this.variables.get(name) ?? this.variables.get(name.toLowerCase())
   }
 
   private updateMetadata(name: string, change: (variable: Variable) => boolean): void {

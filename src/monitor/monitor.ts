@@ -44,6 +44,8 @@ export interface MonitorEvents extends Record<string, unknown> {
   'shutdown-command': undefined
   /** The monitor stopped itself after shutting down (SHUTDOWNEXIT). */
   exit: undefined
+  /** Every reading of a UPS: its status, or undefined when it could not be read. */
+  observation: { system: string; ups: string; status: string | undefined }
 }
 
 interface UpsRecord {
@@ -140,6 +142,18 @@ export class Monitor {
     }))
   }
 
+  /**
+   * Hibernate instead of shutting down (the rules' `hibernate`): NUT master's
+   * SUSPEND_STARTING before, SUSPEND_FINISHED once the hibernate command has returned (for
+   * a real suspend to disk: after the machine woke up). Not while a shutdown runs.
+   */
+  async requestHibernate(): Promise<void> {
+    if (this.shutdownStarted || this.stopped) return
+    this.events.emit('notify', this.options.notifier.notify('SUSPEND_STARTING', ''))
+    const done = await this.options.shutdown.hibernate()
+    if (done) this.events.emit('notify', this.options.notifier.notify('SUSPEND_FINISHED', ''))
+  }
+
   /** `upsmon -c fsd`: the forced-shutdown sequence, now, whatever the UPSes say. */
   requestFsd(): Promise<void> {
     return this.forceShutdown('forced shutdown requested')
@@ -189,6 +203,11 @@ export class Monitor {
 
   private apply(ups: UpsRecord, observation: Observation): void {
     const now = this.options.clock.now()
+    this.events.emit('observation', {
+      system: ups.config.system,
+      ups: ups.config.ups,
+      status: observation.ok ? observation.status : undefined,
+    })
     if (observation.ok && observation.status.trim().length > 0) {
       const result = applyStatus(ups.notify, observation.status, now, this.notifyOptions)
       ups.notify = result.state

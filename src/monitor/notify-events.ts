@@ -42,37 +42,10 @@
  * prefixed while the latch is set (devices/status.ts `withFsdPrefix`).
  */
 
-export const notifyEventNames = [
-  'ONLINE',
-  'ONBATT',
-  'LOWBATT',
-  'FSD',
-  'COMMOK',
-  'COMMBAD',
-  'SHUTDOWN',
-  'REPLBATT',
-  'NOCOMM',
-  'NOPARENT',
-  'CAL',
-  'NOTCAL',
-  'OFF',
-  'NOTOFF',
-  'BYPASS',
-  'NOTBYPASS',
-  'ECO',
-  'NOTECO',
-  'ALARM',
-  'NOTALARM',
-  'OVER',
-  'NOTOVER',
-  'TRIM',
-  'NOTTRIM',
-  'BOOST',
-  'NOTBOOST',
-  'OTHER',
-  'NOTOTHER',
-  'SHUTDOWN_HOSTSYNC',
-] as const
+import { notifyTypes280, notifyTypesMaster } from '../protocol/nut-config/notify-types.ts'
+
+/** Every notify event type: NUT 2.8.0's and those NUT's master branch added. */
+export const notifyEventNames = [...notifyTypes280, ...notifyTypesMaster] as const
 
 /** Every notify event type the monitor can raise (2.8.0 plus NUT master's additions). */
 export type NotifyEvent = (typeof notifyEventNames)[number]

@@ -36,6 +36,9 @@ const stockMessages: Record<NotifyEvent, string> = {
   OTHER: 'UPS %s: has at least one unclassified status token',
   NOTOTHER: 'UPS %s: has no unclassified status tokens anymore',
   SHUTDOWN_HOSTSYNC: 'Waiting for secondaries to log out before shutting down (HOSTSYNC)',
+  SUSPEND_STARTING: 'This host is going to hibernate (suspend to disk)',
+  SUSPEND_FINISHED: 'This host is back from hibernation',
+  SUSPEND_TIMEJUMP_UNEXPECTED: 'The clock jumped: this host may have slept without being told',
 }
 
 const defaultFlags: readonly NotifyFlag[] = ['SYSLOG', 'WALL']

@@ -16,6 +16,11 @@ export interface ShutdownPort {
   writePowerDownFlag(): Promise<void>
   /** Runs SHUTDOWNCMD; resolves when it has finished (or failed). */
   shutdown(): Promise<void>
+  /**
+   * Runs the hibernate command (suspend to disk); resolves when it has returned, which for
+   * a real hibernation is after the machine has woken up again. False when none is set.
+   */
+  hibernate(): Promise<boolean>
 }
 
 /** What upsmon writes into POWERDOWNFLAG, and what `upsmon -K` looks for (no newline). */
@@ -26,6 +31,7 @@ export interface InProcessShutdownOptions {
   runner: CommandRunner
   powerDownFlag?: string | undefined
   shutdownCommand?: CommandSpec | undefined
+  hibernateCommand?: CommandSpec | undefined
   /** SHUTDOWNCMD gets this long before it is killed (default 10 minutes). */
   timeoutMs?: number
 }
@@ -45,6 +51,27 @@ export class InProcessShutdownPort implements ShutdownPort {
     } catch (error) {
       this.options.log.error({ path, err: error }, 'cannot write the power-down flag')
     }
+  }
+
+  async hibernate(): Promise<boolean> {
+    const spec = this.options.hibernateCommand
+    if (spec === undefined) {
+      this.options.log.error('no hibernate command configured (monitor.hibernateCommand)')
+      return false
+    }
+    this.options.log.warn('hibernating (suspend to disk)')
+    const result = await this.options.runner.run({
+      spec,
+      label: 'HIBERNATECMD',
+      timeoutMs: this.options.timeoutMs ?? 600_000,
+    })
+    if (result.code !== 0) {
+      this.options.log.error(
+        { code: result.code, signal: result.signal, error: result.spawnError },
+        'hibernate command failed',
+      )
+    }
+    return result.code === 0
   }
 
   async shutdown(): Promise<void> {

@@ -96,6 +96,7 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Runnin
       runner: shutdownRunner,
       powerDownFlag: config.powerDownFlag,
       shutdownCommand: config.shutdownCommand,
+      hibernateCommand: config.hibernateCommand,
     })
   const certPath = config.tls?.certPath
   const ca =

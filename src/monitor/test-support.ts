@@ -71,6 +71,11 @@ export class RecordingShutdown implements ShutdownPort {
     this.shutdowns++
     return Promise.resolve()
   }
+  hibernations = 0
+  hibernate(): Promise<boolean> {
+    this.hibernations++
+    return Promise.resolve(true)
+  }
 }
 
 export function ups(

@@ -9,6 +9,8 @@ import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { type Broker, startBroker } from '../../src/broker.ts'
 import { type BrokerConfig, defaultServerLimits } from '../../src/config/types.ts'
+import { monitorConfig } from '../../src/monitor/test-support.ts'
+import { freePort } from '../helpers/ports.ts'
 import { waitFor } from '../helpers/wait.ts'
 
 // Issue 4's end-to-end proof: rules running inside the broker on a dummy device. A rule's
@@ -84,5 +86,58 @@ describe('rules inside the broker', () => {
       { device: 'rack', event: 'RULE', text: 'rack is on battery at 93 %', time: undefined },
     )
     assert.equal((await readFile(marker, 'utf8')).trim(), 'rack')
+  })
+
+  it('hibernates through the monitor when a rule says so', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ns-hibernate-'))
+    cleanups.push(() => rm(dir, { recursive: true, force: true }))
+    const port = await freePort()
+    const slept = join(dir, 'slept')
+    await writeFile(join(dir, 'ups.dev'), 'ups.status: OL\n')
+    await writeFile(join(dir, 'power.rules'), 'on ONBATT { hibernate }\n')
+    const config: BrokerConfig = {
+      configDir: dir,
+      source: { kind: 'yaml', file: join(dir, 'nutshell.yaml') },
+      devices: [{ name: 'rack', driver: 'dummy-ups', port: 'ups.dev', options: {}, flags: [] }],
+      server: {
+        listen: [{ host: '127.0.0.1', port }],
+        maxAgeMs: 15_000,
+        trackingDelayMs: 60_000,
+        statePath: dir,
+        limits: defaultServerLimits,
+      },
+      users: [],
+      monitor: monitorConfig(
+        [
+          {
+            system: `rack@localhost:${port}`,
+            ups: 'rack',
+            host: 'localhost',
+            port,
+            powerValue: 1,
+            user: '',
+            password: '',
+            role: 'primary',
+          },
+        ],
+        { hibernateCommand: { argv: ['/bin/sh', '-c', `echo hibernated > ${slept}`] } },
+      ),
+      rules: { files: [join(dir, 'power.rules')] },
+    }
+    const broker = await startBroker(config)
+    cleanups.push(() => broker.stop())
+    const notes: string[] = []
+    broker.monitor?.monitor.events.on('notify', (n) => notes.push(n.type))
+    await writeFile(join(dir, 'ups.dev'), 'ups.status: OB DISCHRG\n')
+    await waitFor(() => notes.includes('SUSPEND_FINISHED'), {
+      what: 'the hibernation',
+      timeoutMs: 15_000,
+    })
+    assert.equal((await readFile(slept, 'utf8')).trim(), 'hibernated')
+    assert.deepEqual(
+      notes.filter((n) => n.startsWith('SUSPEND')),
+      ['SUSPEND_STARTING', 'SUSPEND_FINISHED'],
+    )
+    assert.equal(broker.monitor?.monitor.shuttingDown, false)
   })
 })

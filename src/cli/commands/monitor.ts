@@ -34,6 +34,7 @@ import { startMonitor } from '../../monitor/start-monitor.ts'
 import { formatDiagnostic, hasErrors } from '../../protocol/nut-config/diagnostic.ts'
 import { parseUpsConf } from '../../protocol/nut-config/ups-conf.ts'
 import { parseUpsmonConf, type UpsmonConf } from '../../protocol/nut-config/upsmon-conf.ts'
+import { startMonitorRules } from '../monitor-rules.ts'
 
 const usage = `usage: nutshell monitor [options]
 
@@ -43,6 +44,8 @@ const usage = `usage: nutshell monitor [options]
   --local              no network: watch the drivers of DIR/ups.conf through their sockets
   --state-path DIR     driver sockets for --local (default $NUT_STATEPATH or /run/nut)
   --no-push            poll even a nutshell server (no WATCH)
+  --rules FILE         run the rules of FILE (repeatable; rules or upssched.conf); with
+                       --config, the config's rules files run too
   --pid-file FILE      where to keep the PID (default $NUT_ALTPIDPATH or $NUT_STATEPATH
                        /nutshell-monitor.pid when that directory exists)
   -c fsd|stop|reload   signal the running monitor (fsd: forced shutdown now)
@@ -64,6 +67,7 @@ export async function run(args: string[]): Promise<number> {
       local: { type: 'boolean' },
       'state-path': { type: 'string' },
       'no-push': { type: 'boolean' },
+      rules: { type: 'string', multiple: true },
       'test-notify': { type: 'string' },
       'pid-file': { type: 'string' },
       c: { type: 'string' },
@@ -98,10 +102,9 @@ export async function run(args: string[]): Promise<number> {
   }
 
   const local = values.local === true
-  const config =
-    values.config === undefined
-      ? monitorFromUpsmonConf(await readUpsmonConf(confFile, local))
-      : await readYamlMonitor(values.config)
+  const yaml = values.config === undefined ? undefined : await readYamlMonitor(values.config)
+  const config = yaml?.monitor ?? monitorFromUpsmonConf(await readUpsmonConf(confFile, local))
+  const ruleFiles = [...(yaml?.ruleFiles ?? []), ...(values.rules ?? [])]
   if (values.K === true) {
     if (config.powerDownFlag === undefined) return 1
     return (await powerDownFlagSet(config.powerDownFlag)) ? 0 : 1
@@ -141,11 +144,22 @@ export async function run(args: string[]): Promise<number> {
     })
   let running = await launch(config)
   let current = config
+  const rules =
+    ruleFiles.length === 0
+      ? undefined
+      : await startMonitorRules({ files: ruleFiles, config, log, store }).catch(
+          async (error: unknown) => {
+            await running.stop()
+            throw error
+          },
+        )
+  rules?.follow(running)
   const done = new Promise<number>((resolve) => {
     let finishing = false
     const finish = async (code: number) => {
       if (finishing) return
       finishing = true
+      rules?.stop()
       await running.stop()
       await Promise.all(links.map((l) => l.stop()))
       if (pidFile !== undefined) await removePidFile(pidFile).catch(() => undefined)
@@ -161,7 +175,7 @@ export async function run(args: string[]): Promise<number> {
         next =
           values.config === undefined
             ? monitorFromUpsmonConf(await readUpsmonConf(confFile, false))
-            : await readYamlMonitor(values.config)
+            : (await readYamlMonitor(values.config)).monitor
         if (next.monitors.length === 0) throw new Error('no MONITOR line')
       } catch (error) {
         return log.error({ err: String(error) }, 'reload failed; keeping the configuration')
@@ -175,6 +189,10 @@ export async function run(args: string[]): Promise<number> {
         log.error({ err: String(error) }, 'reload failed; back to the previous configuration')
         running = await launch(current)
       }
+      rules?.follow(running)
+      const outcome = await rules?.reload()
+      if (outcome !== undefined && !outcome.ok)
+        log.error({ report: outcome.report }, 'rules kept as they were')
       running.monitor.events.on('exit', () => void finish(0))
     }
     process.on('SIGUSR1', () => void running.monitor.requestFsd())
@@ -242,14 +260,16 @@ function defaultPidFile(): string | undefined {
   return existsSync('/run/nut') ? '/run/nut/nutshell-monitor.pid' : undefined
 }
 
-async function readYamlMonitor(file: string): Promise<MonitorConfig> {
+async function readYamlMonitor(
+  file: string,
+): Promise<{ monitor: MonitorConfig; ruleFiles: string[] }> {
   const result = await loadConfig(file)
   for (const d of result.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`)
   if (!result.ok) throw new NutshellError('NS_CONFIG_INVALID', `${file} has errors`)
   if (result.value.monitor === undefined) {
     throw new NutshellError('NS_CONFIG_INVALID', `${file} has no monitor section`)
   }
-  return result.value.monitor
+  return { monitor: result.value.monitor, ruleFiles: result.value.rules?.files ?? [] }
 }
 
 async function readUpsmonConf(file: string, optional: boolean): Promise<UpsmonConf> {
