@@ -14,6 +14,11 @@ import type { ActionSink } from '../src/rules/action-sink.ts'
 import { hasErrors } from '../src/rules/diagnostics.ts'
 import { RulesEngine } from '../src/rules/engine.ts'
 import { loadRulesText } from '../src/rules/load.ts'
+import { runCompiled } from './fixtures/run-compiled.ts'
+
+// Measure the JavaScript users run (bundled), not the sources through tsx.
+const compiledExit = runCompiled(import.meta.url)
+if (compiledExit !== undefined) process.exit(compiledExit)
 
 const deviceCount = 100
 
