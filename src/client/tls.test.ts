@@ -1,46 +1,20 @@
 import assert from 'node:assert/strict'
-import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { TLSSocket } from 'node:tls'
+import { makeTestCertificate } from '../../test/helpers/tls-cert.ts'
 import { NutClientError } from './errors.ts'
 import { NutClient } from './nut-client.ts'
 
 /** A self-signed certificate for "localhost", made with openssl for this run only. */
-function makeCertificate(): { key: string; cert: string } | undefined {
+function makeCertificate(): { key: string; cert: string } {
   const dir = mkdtempSync(join(tmpdir(), 'ns-tls-'))
   try {
-    const result = spawnSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-        '-addext',
-        'subjectAltName=DNS:localhost,IP:127.0.0.1',
-      ],
-      { stdio: 'ignore' },
-    )
-    if (result.status !== 0) return undefined
-    return {
-      key: readFileSync(join(dir, 'key.pem'), 'utf8'),
-      cert: readFileSync(join(dir, 'cert.pem'), 'utf8'),
-    }
+    const { key, cert } = makeTestCertificate(dir)
+    return { key, cert }
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
@@ -76,9 +50,9 @@ function serve(key: string, cert: string): Server {
   })
 }
 
-describe('STARTTLS', { skip: pem === undefined ? 'openssl not available' : false }, () => {
+describe('STARTTLS', () => {
   before(async () => {
-    server = serve(pem?.key ?? '', pem?.cert ?? '')
+    server = serve(pem.key, pem.cert)
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     const address = server.address()
     port = typeof address === 'object' && address !== null ? address.port : 0
@@ -105,7 +79,7 @@ describe('STARTTLS', { skip: pem === undefined ? 'openssl not available' : false
       port,
       family: 4,
       tls: 'require',
-      tlsOptions: { ca: pem?.cert ?? '' },
+      tlsOptions: { ca: pem.cert },
     })
     assert.equal(trusted.secure, true)
     assert.equal(await trusted.getVar('u', 'v'), 'secret')
@@ -114,7 +88,7 @@ describe('STARTTLS', { skip: pem === undefined ? 'openssl not available' : false
       host: '127.0.0.1',
       port,
       tls: 'require',
-      tlsOptions: { ca: pem?.cert ?? '', servername: 'other.example' },
+      tlsOptions: { ca: pem.cert, servername: 'other.example' },
     }).catch((e: unknown) => e)
     assert.ok(wrongName instanceof NutClientError && wrongName.code === 'NS_CLIENT_TLS')
   })

@@ -4,7 +4,6 @@
  * measured by bench/server.bench.ts, not asserted here).
  */
 import assert from 'node:assert/strict'
-import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { connect, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -17,6 +16,7 @@ import {
   startTestServer,
   testServerConfig,
 } from '../helpers/nut-server-fixture.ts'
+import { makeTestCertificate } from '../helpers/tls-cert.ts'
 
 let dir: string
 let running: RunningServer
@@ -65,29 +65,7 @@ async function settle(): Promise<void> {
 describe('NUT server under abuse', () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ns-abuse-'))
-    const cert = join(dir, 'cert.pem')
-    const key = join(dir, 'key.pem')
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-      ],
-      { stdio: 'ignore' },
-    )
+    const { certFile: cert, keyFile: key } = makeTestCertificate(dir)
     running = await startTestServer({
       store: sampleStore().store,
       server: testServerConfig({ tls: { certFile: cert, keyFile: key } }),

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict'
-import { execFileSync } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { connect as netConnect, type Socket } from 'node:net'
@@ -17,6 +16,7 @@ import {
   startTestServer,
   testServerConfig,
 } from '../helpers/nut-server-fixture.ts'
+import { makeTestCertificate } from '../helpers/tls-cert.ts'
 
 let dir: string
 
@@ -44,27 +44,7 @@ async function upgrade(socket: Socket): Promise<LineClient> {
 describe('STARTTLS', () => {
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'ns-tls-'))
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-      ],
-      { stdio: 'ignore' },
-    )
+    makeTestCertificate(dir)
     // NUT's CERTFILE style: certificate and key in one file.
     writeFileSync(
       join(dir, 'both.pem'),

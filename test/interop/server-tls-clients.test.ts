@@ -1,7 +1,6 @@
 /** Debian's real upsc, which tries STARTTLS first, against nutshell with a certificate. */
 import assert from 'node:assert/strict'
-import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
@@ -14,6 +13,7 @@ import {
 } from '../helpers/nut-server-fixture.ts'
 import { freePort } from '../helpers/ports.ts'
 import { run } from '../helpers/processes.ts'
+import { makeTestCertificate } from '../helpers/tls-cert.ts'
 
 describe('real upsc over STARTTLS', () => {
   let dir: string
@@ -21,30 +21,7 @@ describe('real upsc over STARTTLS', () => {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ns-tlsi-'))
-    const key = join(dir, 'key.pem')
-    const cert = join(dir, 'cert.pem')
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-      ],
-      { stdio: 'ignore' },
-    )
-    writeFileSync(join(dir, 'both.pem'), readFileSync(cert, 'utf8') + readFileSync(key, 'utf8'))
+    makeTestCertificate(dir)
     const port = await freePort()
     running = await startTestServer({
       store: sampleStore().store,

@@ -6,8 +6,7 @@
  * docs/tools.md), which are removed before comparing.
  */
 import assert from 'node:assert/strict'
-import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
@@ -21,6 +20,7 @@ import {
 } from '../helpers/nut-server-fixture.ts'
 import { freePort } from '../helpers/ports.ts'
 import { run } from '../helpers/processes.ts'
+import { makeTestCertificate } from '../helpers/tls-cert.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -40,22 +40,7 @@ describe('upsc over STARTTLS: nutshell = Debian', () => {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ns-tlst-'))
-    const key = join(dir, 'key.pem')
-    const cert = join(dir, 'cert.pem')
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-      ].concat(['-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost']),
-      { stdio: 'ignore' },
-    )
-    writeFileSync(join(dir, 'both.pem'), readFileSync(cert, 'utf8') + readFileSync(key, 'utf8'))
+    makeTestCertificate(dir)
     const port = await freePort()
     running = await startTestServer({
       store: sampleStore().store,
