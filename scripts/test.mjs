@@ -30,7 +30,7 @@ const peers = ['/lib/nut/upsd', '/lib/nut/dummy-ups', '/usr/bin/upsc', '/usr/sbi
 const missing = peers.filter((p) => !existsSync(p))
 if (missing.length > 0 && files.some((f) => f.startsWith('test/interop'))) {
   console.error(
-    `test: missing system packages (${missing.join(', ')}); install them with: sudo apt-get install -y nut-server nut-client python3-nut powerman mosquitto`,
+    `test: missing system packages (${missing.join(', ')}); install them with: sudo apt-get install -y nut-server nut-client python3-nut powerman mosquitto socat openssl`,
   )
   process.exit(1)
 }

@@ -1,3 +1,4 @@
+import { knownStatusFlags } from '../devices/status.ts'
 import type { Expr, Span } from './ast.ts'
 import { type Diagnostic, diagnostic, suggest } from './diagnostics.ts'
 import { isStandardVariable, standardVariables, textVariables } from './standard-names.ts'
@@ -11,25 +12,8 @@ export interface CheckOptions {
   devices?: ReadonlyMap<string, readonly string[]>
 }
 
-export const statusFlags = [
-  'OL',
-  'OB',
-  'LB',
-  'HB',
-  'RB',
-  'CHRG',
-  'DISCHRG',
-  'BYPASS',
-  'CAL',
-  'OFF',
-  'OVER',
-  'TRIM',
-  'BOOST',
-  'FSD',
-  'ALARM',
-  'WAIT',
-  'ECO',
-] as const
+/** The status flags a rule may test with `has` (NUT's standard tokens). */
+export const statusFlags = knownStatusFlags
 
 export type Type = 'number' | 'string' | 'bool' | 'dynamic' | 'flag' | 'error'
 
