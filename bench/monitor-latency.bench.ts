@@ -11,6 +11,7 @@
  *
  * Run: node --import tsx bench/monitor-latency.bench.ts      (about a minute)
  */
+import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { readFile, writeFile } from 'node:fs/promises'
 import { connect, type Socket } from 'node:net'
@@ -27,16 +28,23 @@ import { createNutServer } from '../src/server/nut-server.ts'
 import { startRealNut } from '../test/helpers/nut-peer.ts'
 import { freePort } from '../test/helpers/ports.ts'
 import { waitFor } from '../test/helpers/wait.ts'
-import {
-  type Daemon,
-  RealUpsmon,
-  startNutshellMonitor,
-  users,
-} from '../test/interop/monitor-support.ts'
+import { Daemon, RealUpsmon, repoRoot, users } from '../test/interop/monitor-support.ts'
+
+// The monitor processes run the built JavaScript, as installed: through tsx every code
+// path would be compiled the first time it runs, and a shutdown path runs only once.
+execFileSync('npm', ['run', 'build'], { cwd: repoRoot, stdio: 'ignore' })
+function startNutshellMonitor(args: readonly string[], env: NodeJS.ProcessEnv): Daemon {
+  return new Daemon(process.execPath, [join(repoRoot, 'dist/cli/main.js'), 'monitor', ...args], {
+    ...env,
+    NUTSHELL_LOG_LEVEL: 'debug',
+  })
+}
 
 const log = silentLogger()
 const fastSamples = 150
 const upsmonSamples = 6
+/** Each shutdown sample starts a fresh monitor (its shutdown path runs once, cold). */
+const shutdownSamples = 10
 
 function nowNs(): bigint {
   return BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6))
@@ -293,7 +301,7 @@ const started = Date.now()
   const notify = await notifySamples('inproc', fastSamples, 5_000)
   await stop()
   const shutdown: number[] = []
-  for (let i = 0; i < 5; i++)
+  for (let i = 0; i < shutdownSamples; i++)
     shutdown.push(await shutdownSample('inproc-shutdown', () => inProcess('inproc'), 5_000))
   rows.push({ mode: 'nutshell in-process', notify, shutdown })
 }
@@ -303,7 +311,7 @@ const started = Date.now()
   const notify = await notifySamples('local', fastSamples, 5_000)
   await stop()
   const shutdown: number[] = []
-  for (let i = 0; i < 3; i++)
+  for (let i = 0; i < shutdownSamples; i++)
     shutdown.push(await shutdownSample('local-shutdown', () => localMode('local'), 5_000))
   rows.push({ mode: 'nutshell --local', notify, shutdown })
 }
@@ -313,7 +321,7 @@ const started = Date.now()
   const notify = await notifySamples('remote', fastSamples, 5_000)
   await stop()
   const shutdown: number[] = []
-  for (let i = 0; i < 3; i++)
+  for (let i = 0; i < shutdownSamples; i++)
     shutdown.push(await shutdownSample('remote-shutdown', () => remoteMode('remote'), 5_000))
   rows.push({ mode: 'nutshell remote (push)', notify, shutdown })
 }

@@ -100,9 +100,10 @@ export class Notifier {
       return
     }
     if (loggerPath === undefined) return
-    this.track(
+    const path = loggerPath
+    this.later(() =>
       this.options.runner.run({
-        spec: { argv: [loggerPath, '-t', 'nutshell-monitor', '-p', 'daemon.warning', '--'] },
+        spec: { argv: [path, '-t', 'nutshell-monitor', '-p', 'daemon.warning', '--'] },
         args: [message],
         label: 'logger',
         timeoutMs: 5_000,
@@ -118,12 +119,25 @@ export class Notifier {
       return
     }
     if (wallPath === undefined) return
-    this.track(
+    const path = wallPath
+    this.later(() =>
       this.options.runner.run({
-        spec: { argv: [wallPath] },
+        spec: { argv: [path] },
         args: [message],
         label: 'wall',
         timeoutMs: 5_000,
+      }),
+    )
+  }
+
+  /**
+   * logger and wall start on the next turn of the event loop: spawning a child blocks the
+   * thread for milliseconds, and NOTIFYCMD and, in a shutdown, SHUTDOWNCMD go first.
+   */
+  private later(start: () => Promise<RunResult>): void {
+    this.track(
+      new Promise<RunResult>((resolve, reject) => {
+        setImmediate(() => start().then(resolve, reject))
       }),
     )
   }
