@@ -4,7 +4,6 @@
  * `startBroker`, and so do the end-to-end tests.
  */
 
-import { RulesSink } from './actions/rules-sink.ts'
 import { CommandRunner } from './actions/run-command.ts'
 import type { BrokerConfig, ListenAddress } from './config/types.ts'
 import { type Clock, systemClock } from './core/clock.ts'
@@ -15,6 +14,7 @@ import type { Driver, DriverContext } from './drivers/driver.ts'
 import { createDriver } from './drivers/registry.ts'
 import { type RunningMonitor, startMonitor } from './monitor/start-monitor.ts'
 import { type RunningRules, startRules } from './rules/start-rules.ts'
+import { RulesSink } from './rules-sink.ts'
 import { DriverSocketServer } from './server/driver-socket-server.ts'
 import { createNutServer, type NutServer } from './server/nut-server.ts'
 

@@ -6,7 +6,6 @@
  * timers work; comparisons on other variables are false (missing), as the language says.
  */
 
-import { RulesSink } from '../actions/rules-sink.ts'
 import { CommandRunner } from '../actions/run-command.ts'
 import type { MonitorConfig } from '../config/types.ts'
 import { systemClock } from '../core/clock.ts'
@@ -14,6 +13,7 @@ import type { Logger } from '../core/log.ts'
 import { DeviceStore } from '../devices/device-store.ts'
 import type { RunningMonitor } from '../monitor/start-monitor.ts'
 import { type RunningRules, startRules } from '../rules/start-rules.ts'
+import { RulesSink } from '../rules-sink.ts'
 
 export interface MonitorRules {
   /** Call after every (re)start of the monitor so the rules follow the running one. */

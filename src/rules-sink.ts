@@ -1,11 +1,11 @@
-import type { CommandSpec } from '../config/types.ts'
-import type { Clock } from '../core/clock.ts'
-import type { Logger } from '../core/log.ts'
-import type { DeviceStore } from '../devices/device-store.ts'
-import { validateSet } from '../devices/set-validation.ts'
-import type { ActionRequest, ActionSink } from '../rules/action-sink.ts'
-import type { CommandRunner } from './run-command.ts'
-import { postWebhook } from './webhook.ts'
+import type { CommandRunner } from './actions/run-command.ts'
+import { postWebhook } from './actions/webhook.ts'
+import type { CommandSpec } from './config/types.ts'
+import type { Clock } from './core/clock.ts'
+import type { Logger } from './core/log.ts'
+import type { DeviceStore } from './devices/device-store.ts'
+import { validateSet } from './devices/set-validation.ts'
+import type { ActionRequest, ActionSink } from './rules/action-sink.ts'
 
 /** The parts of the broker a rule's actions reach. */
 export interface RulesSinkOptions {
