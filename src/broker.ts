@@ -4,7 +4,6 @@
  * `startBroker`, and so do the end-to-end tests.
  */
 
-import { CommandRunner } from './actions/run-command.ts'
 import type { BrokerConfig, ListenAddress } from './config/types.ts'
 import { type Clock, systemClock } from './core/clock.ts'
 import { describeError } from './core/errors.ts'
@@ -12,10 +11,9 @@ import { type Logger, silentLogger } from './core/log.ts'
 import { DeviceStore } from './devices/device-store.ts'
 import type { Driver, DriverContext } from './drivers/driver.ts'
 import { createDriver } from './drivers/registry.ts'
-import { type RunningMonitor, startMonitor } from './monitor/start-monitor.ts'
-import { type RunningRules, startRules } from './rules/start-rules.ts'
-import { RulesSink } from './rules-sink.ts'
-import { DriverSocketServer } from './server/driver-socket-server.ts'
+import type { RunningMonitor } from './monitor/start-monitor.ts'
+import type { RunningRules } from './rules/start-rules.ts'
+import type { DriverSocketServer } from './server/driver-socket-server.ts'
 import { createNutServer, type NutServer } from './server/nut-server.ts'
 
 export interface BrokerOptions {
@@ -104,6 +102,7 @@ export async function startBroker(
 
   let driverSockets: DriverSocketServer | undefined
   if (options.driverSockets !== undefined) {
+    const { DriverSocketServer } = await import('./server/driver-socket-server.ts')
     driverSockets = new DriverSocketServer({
       store,
       statePath: options.driverSockets.statePath,
@@ -123,6 +122,7 @@ export async function startBroker(
 
   let monitor: RunningMonitor | undefined
   if (config.monitor !== undefined) {
+    const { startMonitor } = await import('./monitor/start-monitor.ts')
     monitor = await startMonitor({
       config: config.monitor,
       store,
@@ -137,6 +137,12 @@ export async function startBroker(
   let rules: RunningRules | undefined
   const ruleFiles = config.rules?.files ?? []
   if (ruleFiles.length > 0) {
+    // Loaded only when used: a broker without rules or monitor stays small in memory.
+    const [{ CommandRunner }, { RulesSink }, { startRules }] = await Promise.all([
+      import('./actions/run-command.ts'),
+      import('./rules-sink.ts'),
+      import('./rules/start-rules.ts'),
+    ])
     const runner = new CommandRunner({ clock, log: log.child({ face: 'rules' }) })
     const sink = new RulesSink({
       store,

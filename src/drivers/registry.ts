@@ -9,8 +9,7 @@ import type { Device } from '../devices/device.ts'
 import type { Driver, DriverContext } from './driver.ts'
 import { DummyDriver } from './dummy/dummy-driver.ts'
 import { resolveMode } from './dummy/mode.ts'
-import { createNutDriver } from './nut/factory.ts'
-import { RepeaterDriver } from './upstream/repeater-driver.ts'
+import { LazyDriver } from './lazy-driver.ts'
 
 /** Driver names nutshell runs itself. */
 export const builtinDrivers = ['dummy-ups'] as const
@@ -18,9 +17,11 @@ export const builtinDrivers = ['dummy-ups'] as const
 export function createDriver(config: DeviceConfig, device: Device, context: DriverContext): Driver {
   if (config.driver === 'dummy-ups') {
     const { mode } = resolveMode(config.port, config.options['mode'])
-    return mode === 'repeater'
-      ? new RepeaterDriver(config, device, context)
-      : new DummyDriver(config, device, context)
+    if (mode !== 'repeater') return new DummyDriver(config, device, context)
+    return new LazyDriver(async () => {
+      const { RepeaterDriver } = await import('./upstream/repeater-driver.ts')
+      return new RepeaterDriver(config, device, context)
+    })
   }
   return createExternalDriver(config, device, context)
 }
@@ -34,5 +35,8 @@ function createExternalDriver(
   device: Device,
   context: DriverContext,
 ): Driver {
-  return createNutDriver(config, device, context)
+  return new LazyDriver(async () => {
+    const { createNutDriver } = await import('./nut/factory.ts')
+    return createNutDriver(config, device, context)
+  })
 }

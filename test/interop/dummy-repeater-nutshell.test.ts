@@ -8,6 +8,7 @@ import type { Device } from '../../src/devices/device.ts'
 import { DeviceStore } from '../../src/devices/device-store.ts'
 import { typeWords } from '../../src/devices/variable.ts'
 import type { Driver } from '../../src/drivers/driver.ts'
+import { LazyDriver } from '../../src/drivers/lazy-driver.ts'
 import { createDriver } from '../../src/drivers/registry.ts'
 import { RepeaterDriver } from '../../src/drivers/upstream/repeater-driver.ts'
 import { createNutServer, type NutServer } from '../../src/server/nut-server.ts'
@@ -97,7 +98,7 @@ describe('repeater against a nutshell server', () => {
     await server?.stop()
   })
 
-  it('mirrors enums, ranges and commands', () => {
+  it('mirrors enums, ranges and commands', async () => {
     const line = (d: Device, name: string): string => {
       const v = d.getVariable(name)
       return v === undefined
@@ -105,7 +106,8 @@ describe('repeater against a nutshell server', () => {
         : `${v.value} ${typeWords(v).join(' ')} ${v.enums} ${JSON.stringify(v.ranges)}`
     }
     assert.equal(mirror.commState, 'ok')
-    assert.ok(driver instanceof RepeaterDriver && driver.pushing, 'WATCH accepted')
+    const real = driver instanceof LazyDriver ? await driver.resolve() : driver
+    assert.ok(real instanceof RepeaterDriver && real.pushing, 'WATCH accepted')
     assert.equal(line(mirror, 'ups.beeper.status'), line(source, 'ups.beeper.status'))
     assert.equal(line(mirror, 'input.transfer.high'), line(source, 'input.transfer.high'))
     assert.deepEqual(mirror.listCommands(), ['beeper.toggle', 'test.battery.start'])

@@ -8,7 +8,6 @@ import { type Broker, startBroker } from '../../broker.ts'
 import type { LoadResult } from '../../config/from-nut.ts'
 import { loadNutConfigDir } from '../../config/nut-dir.ts'
 import type { BrokerConfig } from '../../config/types.ts'
-import { loadYamlConfig } from '../../config/yaml-load.ts'
 import { createLogger } from '../../core/log.ts'
 import { formatDiagnostic, sortDiagnostics } from '../../protocol/nut-config/index.ts'
 
@@ -41,9 +40,11 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write('nutshell serve: give either --config or --nut-confpath, not both\n')
     return 2
   }
-  const load = (): Promise<LoadResult<BrokerConfig>> =>
-    values.config !== undefined
-      ? loadYamlConfig(values.config)
+  const yamlFile = values.config
+  // The YAML reader (and its library) is loaded only for a YAML configuration.
+  const load = async (): Promise<LoadResult<BrokerConfig>> =>
+    yamlFile !== undefined
+      ? (await import('../../config/yaml-load.ts')).loadYamlConfig(yamlFile)
       : loadNutConfigDir(values['nut-confpath'])
 
   const loaded = await load()
