@@ -1,27 +1,14 @@
 import type { BinaryOp, EventRef, Expr } from './ast.ts'
 import type { Token } from './lexer.ts'
 import { found, reserved, spanOf, TokenCursor } from './parse-cursor.ts'
+import {
+  binaryPrecedence,
+  comparisonPrecedence,
+  notPrecedence,
+  unaryMinusPrecedence,
+} from './precedence.ts'
 
 /** Expressions: Pratt precedence climbing over a table (style.md section 6). */
-const binaryPrecedence: Partial<Record<BinaryOp, number>> & Record<string, number> = {
-  or: 1,
-  and: 2,
-  '<': 4,
-  '<=': 4,
-  '>': 4,
-  '>=': 4,
-  '==': 4,
-  '!=': 4,
-  has: 4,
-  '+': 5,
-  '-': 5,
-  '*': 6,
-  '/': 6,
-  '%': 6,
-}
-const notPrecedence = 3
-const comparisonPrecedence = 4
-const unaryMinusPrecedence = 7
 
 export class ExpressionParser extends TokenCursor {
   /** Expressions written in parentheses: `(a < b) == c` is not a chain. */
@@ -33,7 +20,7 @@ export class ExpressionParser extends TokenCursor {
       const token = this.peek()
       const op = this.infixOperator(token)
       if (op === undefined) return left
-      const precedence = binaryPrecedence[op] ?? 0
+      const precedence = (binaryPrecedence as Partial<Record<string, number>>)[op] ?? 0
       if (precedence <= minPrecedence) return left
       this.next()
       const right = op === 'has' ? this.parseFlag() : this.parseExpression(precedence)
@@ -232,5 +219,5 @@ export class ExpressionParser extends TokenCursor {
 }
 
 function isComparison(op: BinaryOp): boolean {
-  return binaryPrecedence[op] === comparisonPrecedence
+  return (binaryPrecedence as Partial<Record<string, number>>)[op] === comparisonPrecedence
 }

@@ -1,5 +1,11 @@
 import { assertNever } from '../core/errors.ts'
-import type { Action, BinaryOp, Duration, Expr, Rule, RulesFile, Word } from './ast.ts'
+import type { Action, Duration, Expr, Rule, RulesFile, Word } from './ast.ts'
+import {
+  binaryPrecedence,
+  comparisonPrecedence,
+  notPrecedence,
+  unaryMinusPrecedence,
+} from './precedence.ts'
 
 /**
  * Prints a tree back as rules text in the canonical layout. Parsing the output gives the
@@ -11,23 +17,6 @@ export function printRules(file: RulesFile): string {
 }
 
 const reservedWords = new Set(['and', 'or', 'not', 'has', 'for', 'when', 'else', 'on', 'device'])
-
-const precedence: Record<BinaryOp, number> = {
-  or: 1,
-  and: 2,
-  '<': 4,
-  '<=': 4,
-  '>': 4,
-  '>=': 4,
-  '==': 4,
-  '!=': 4,
-  has: 4,
-  '+': 5,
-  '-': 5,
-  '*': 6,
-  '/': 6,
-  '%': 6,
-}
 
 export function printRule(rule: Rule, indent: string): string {
   switch (rule.kind) {
@@ -131,7 +120,7 @@ export function printExpr(expr: Expr, parent = 0): string {
     case 'missing':
       return '0'
     case 'unary': {
-      const p = expr.op === 'not' ? 3 : 7
+      const p = expr.op === 'not' ? notPrecedence : unaryMinusPrecedence
       const text =
         expr.op === 'not'
           ? `not ${printExpr(expr.operand, p - 1)}`
@@ -139,10 +128,10 @@ export function printExpr(expr: Expr, parent = 0): string {
       return p <= parent ? `(${text})` : text
     }
     case 'binary': {
-      const p = precedence[expr.op]
+      const p = binaryPrecedence[expr.op]
       // Left-associative: the right side needs parentheses at equal precedence.
       // Comparisons do not chain, so a comparison on the left keeps its parentheses too.
-      const left = printExpr(expr.left, p === 4 ? p : p - 1)
+      const left = printExpr(expr.left, p === comparisonPrecedence ? p : p - 1)
       const right = expr.op === 'has' ? printExpr(expr.right, 0) : printExpr(expr.right, p)
       const text = `${left} ${expr.op} ${right}`
       return p <= parent ? `(${text})` : text
