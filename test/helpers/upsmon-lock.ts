@@ -7,11 +7,24 @@ import { setTimeout as delay } from 'node:timers/promises'
  * Debian's upsmon 2.8.0 writes its PID file at a fixed path (/run/nut/upsmon.pid, whatever
  * NUT_ALTPIDPATH says), so two test files must never run real upsmon at once. Tests take
  * this lock (a file created exclusively, holding the owner's PID) around each upsmon run;
- * test/interop/monitor-support.ts takes the same file.
+ * test/interop/monitor-support.ts takes it for each real upsmon it starts.
  */
 const lockPath = join(tmpdir(), 'nutshell-real-upsmon.lock')
 
 export async function withUpsmonLock<T>(body: () => Promise<T>, timeoutMs = 60_000): Promise<T> {
+  await acquireUpsmonLock(timeoutMs)
+  try {
+    return await body()
+  } finally {
+    await releaseUpsmonLock()
+  }
+}
+
+/**
+ * Takes the lock, then waits until no upsmon started elsewhere runs and drops a stale PID
+ * file; pair with releaseUpsmonLock (for a real upsmon that lives across calls).
+ */
+export async function acquireUpsmonLock(timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     try {
@@ -24,14 +37,13 @@ export async function withUpsmonLock<T>(body: () => Promise<T>, timeoutMs = 60_0
       else await delay(100)
     }
   }
-  try {
-    // Test files that do not take this lock may still run an upsmon: let it finish first.
-    while ((await otherUpsmonRunning()) && Date.now() < deadline) await delay(200)
-    await removeStalePidFile()
-    return await body()
-  } finally {
-    await rm(lockPath, { force: true })
-  }
+  // Test files that do not take this lock may still run an upsmon: let it finish first.
+  while ((await otherUpsmonRunning()) && Date.now() < deadline) await delay(200)
+  await removeStalePidFile()
+}
+
+export async function releaseUpsmonLock(): Promise<void> {
+  await rm(lockPath, { force: true })
 }
 
 /** Debian's compiled-in PID file of upsmon 2.8.0. */

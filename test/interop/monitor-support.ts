@@ -5,12 +5,12 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { nutBinaries, type RealNut, startRealNut } from '../helpers/nut-peer.ts'
 import { run } from '../helpers/processes.ts'
+import { acquireUpsmonLock, releaseUpsmonLock } from '../helpers/upsmon-lock.ts'
 import { waitFor } from '../helpers/wait.ts'
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
@@ -145,25 +145,6 @@ export class RealUpsmon extends Daemon {
   /** Starts one once no other test (in any file) runs a real upsmon. */
   static async start(confFile: string, env: NodeJS.ProcessEnv): Promise<RealUpsmon> {
     await acquireUpsmonLock()
-    // An upsmon started elsewhere (not through this lock) also blocks ours; a PID file whose
-    // PID now belongs to another program is stale (same rules as test/helpers/upsmon-lock.ts).
-    await waitFor(
-      async () => {
-        if ((await run('/usr/bin/pgrep', ['-f', '^/lib/nut/upsmon'])).code === 0) return false
-        const pid = Number.parseInt(await readFile(upsmonPidFile, 'utf8').catch(() => ''), 10)
-        if (!Number.isSafeInteger(pid) || pid <= 0) return true
-        const command = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => undefined)
-        if (command === undefined || !command.includes('upsmon')) {
-          await rm(upsmonPidFile, { force: true })
-          return true
-        }
-        return false
-      },
-      { what: 'no other upsmon running', timeoutMs: 60_000, intervalMs: 100 },
-    ).catch(async (error: unknown) => {
-      await rm(upsmonLock, { force: true })
-      throw error
-    })
     return new RealUpsmon(confFile, env)
   }
 
@@ -171,7 +152,7 @@ export class RealUpsmon extends Daemon {
     try {
       await this.stopBoth()
     } finally {
-      await rm(upsmonLock, { force: true })
+      await releaseUpsmonLock()
     }
   }
 
@@ -193,29 +174,6 @@ export class RealUpsmon extends Daemon {
     }
     await super.stop()
   }
-}
-
-const upsmonLock = join(tmpdir(), 'nutshell-real-upsmon.lock')
-/** Debian's compiled-in PID file of upsmon 2.8.0 (it refuses to start while it names a live process). */
-const upsmonPidFile = '/run/nut/upsmon.pid'
-
-/** upsmon 2.8.0's PID file path is fixed: one real upsmon at a time, across test files. */
-async function acquireUpsmonLock(): Promise<void> {
-  await waitFor(
-    async () => {
-      try {
-        await writeFile(upsmonLock, String(process.pid), { flag: 'wx' })
-        return true
-      } catch {
-        const owner = Number.parseInt(await readFile(upsmonLock, 'utf8').catch(() => ''), 10)
-        // A lock left by a process that died is free.
-        if (!Number.isSafeInteger(owner) || !processExists(owner))
-          await rm(upsmonLock, { force: true })
-        return false
-      }
-    },
-    { what: 'the real upsmon lock', timeoutMs: 120_000, intervalMs: 100 },
-  )
 }
 
 function processExists(pid: number): boolean {
