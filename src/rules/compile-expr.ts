@@ -164,10 +164,21 @@ function hasWord(text: string, word: string): boolean {
     if (isBlank(before) && isBlank(after)) return true
     from = at + 1
   }
-  if (!/[a-z]/.test(text) && !/[a-z]/.test(word)) return false
+  if (!hasLowerCase(text) && !hasLowerCase(word)) return false
   const wanted = word.toUpperCase()
   for (const token of text.split(/\s+/)) if (token.toUpperCase() === wanted) return true
   return false
+}
+
+// Hundreds of rules test the same status value in a row: remember the last answer.
+let lastText = ''
+let lastTextHasLower = false
+function hasLowerCase(text: string): boolean {
+  if (text !== lastText) {
+    lastText = text
+    lastTextHasLower = /[a-z]/.test(text)
+  }
+  return lastTextHasLower
 }
 
 function isBlank(code: number): boolean {

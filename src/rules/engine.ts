@@ -64,6 +64,8 @@ export class RulesEngine {
   private readonly host: ActionHost
   private readonly whenRules: WhenRule[]
   private readonly localIndex: Map<string, WhenRule[]>
+  /** Per variable, parallel to localIndex: each rule's has-only flags for it (hot path). */
+  private readonly localFlags: Map<string, Array<Set<string> | undefined>>
   private readonly qualifiedIndex: Map<string, WhenRule[]>
   private readonly eventIndex: Map<string, OnRule[]>
   private readonly timerIndex: Map<string, TimerRule[]>
@@ -94,6 +96,12 @@ export class RulesEngine {
     const compiled = compileRules(files, this.host)
     this.whenRules = compiled.whenRules
     this.localIndex = compiled.localIndex
+    this.localFlags = new Map(
+      [...compiled.localIndex].map(([name, rules]) => [
+        name,
+        rules.map((r) => r.hasOnly.get(name)),
+      ]),
+    )
     this.qualifiedIndex = compiled.qualifiedIndex
     this.eventIndex = compiled.eventIndex
     this.timerIndex = compiled.timerIndex
@@ -234,10 +242,20 @@ export class RulesEngine {
           ? undefined
           : new FlagDiff(values.previous, values.value)
       const slot = this.slotOf(key)
-      for (const rule of local) {
-        const flags = rule.hasOnly.get(name)
-        if (flags !== undefined && flagChanged !== undefined && !flagChanged.anyChanged(flags))
-          continue
+      // Flag sets are interned (has-only.ts): one test per distinct set, not per rule.
+      const allFlags = this.localFlags.get(name) ?? []
+      let lastFlags: Set<string> | undefined
+      let lastChanged = true
+      for (let i = 0; i < local.length; i++) {
+        const rule = local[i] as WhenRule
+        const flags = allFlags[i]
+        if (flags !== undefined && flagChanged !== undefined) {
+          if (flags !== lastFlags) {
+            lastFlags = flags
+            lastChanged = flagChanged.anyChanged(flags)
+          }
+          if (!lastChanged) continue
+        }
         this.evaluate(rule, ctx, key, slot)
       }
     }

@@ -68,6 +68,21 @@ export function hasOnlyReads(exprs: Array<Expr | undefined>): Map<string, Set<st
   const out = new Map<string, Set<string>>()
   for (const [name, set] of flags)
     if (set !== null && set !== undefined && !set.has('') && ![...set].some((f) => /\s/.test(f)))
-      out.set(name, set)
+      out.set(name, interned(set))
   return out
+}
+
+/**
+ * Rules asking about the same flags share one Set, so the evaluator can test a change
+ * against it once for all of them (hundreds of rules ask `ups.status has OB`).
+ */
+const internedSets = new Map<string, Set<string>>()
+function interned(set: Set<string>): Set<string> {
+  const key = [...set].sort().join(' ')
+  let shared = internedSets.get(key)
+  if (shared === undefined) {
+    shared = set
+    internedSets.set(key, shared)
+  }
+  return shared
 }
