@@ -13,6 +13,8 @@ export type DeviceChange =
   | { kind: 'fsd'; device: string }
   | { kind: 'device-added'; device: string }
   | { kind: 'device-removed'; device: string }
+  /** The end of an `update` batch in which something changed (see Device.update). */
+  | { kind: 'batch-end'; device: string }
 
 type Emit = (change: DeviceChange) => void
 
@@ -38,13 +40,45 @@ export class Device {
   private fsd = false
   private controller: DeviceController = noController
   private readonly emit: Emit
+  private batchDepth = 0
+  private batchChanged = false
   /** Monotonic time of the last data the driver sent (for staleness and display). */
   lastUpdate = 0
 
   constructor(name: string, description: string | undefined, emit: Emit) {
     this.name = name
     this.description = description
-    this.emit = emit
+    this.emit = (change) => {
+      if (this.batchDepth > 0) this.batchChanged = true
+      emit(change)
+    }
+    this.emitBatchEnd = () => emit({ kind: 'batch-end', device: this.name })
+  }
+
+  private readonly emitBatchEnd: () => void
+
+  /**
+   * Applies several changes that belong together (one message burst of a driver). Every
+   * change is still emitted as it happens; a `batch-end` follows if anything changed, so
+   * that consumers judging a whole state (the rules) can wait for it instead of acting on
+   * a half-applied update.
+   */
+  update(apply: () => void): void {
+    this.batchDepth++
+    try {
+      apply()
+    } finally {
+      this.batchDepth--
+      if (this.batchDepth === 0 && this.batchChanged) {
+        this.batchChanged = false
+        this.emitBatchEnd()
+      }
+    }
+  }
+
+  /** True while an `update` batch is being applied. */
+  get inBatch(): boolean {
+    return this.batchDepth > 0
   }
 
   // ---- reading -------------------------------------------------------------

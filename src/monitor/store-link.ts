@@ -59,6 +59,7 @@ export class StoreLink implements UpsLink {
           return
         case 'metadata':
         case 'commands':
+        case 'batch-end':
           return
       }
     })

@@ -180,7 +180,31 @@ export class RulesEngine {
 
   // ---- store events ----------------------------------------------------------------
 
+  /** Changes of devices in the middle of an update batch, judged at its end. */
+  private readonly held = new Map<string, DeviceChange[]>()
+
+  /**
+   * A driver's burst of updates (Device.update) is judged once it is whole: a rule reading
+   * `ups.status` and `battery.charge` never sees the new status with the old charge.
+   */
   private onChange(change: DeviceChange): void {
+    const key = change.device.toLowerCase()
+    if (change.kind === 'batch-end') {
+      const held = this.held.get(key)
+      this.held.delete(key)
+      for (const each of held ?? []) this.judge(each)
+      return
+    }
+    if (this.options.store.get(change.device)?.inBatch === true) {
+      const held = this.held.get(key)
+      if (held === undefined) this.held.set(key, [change])
+      else held.push(change)
+      return
+    }
+    this.judge(change)
+  }
+
+  private judge(change: DeviceChange): void {
     const store = this.options.store
     switch (change.kind) {
       case 'variable':
@@ -215,6 +239,7 @@ export class RulesEngine {
         return
       case 'metadata':
       case 'commands':
+      case 'batch-end':
         return
     }
   }

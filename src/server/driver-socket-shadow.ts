@@ -45,6 +45,7 @@ export class DeviceShadow {
       case 'fsd':
       case 'device-added':
       case 'device-removed':
+      case 'batch-end':
         return []
     }
   }

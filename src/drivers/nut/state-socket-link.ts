@@ -242,11 +242,14 @@ export class StateSocketLink implements DeviceController {
 
   private onData(socket: Socket, chunk: string): void {
     if (socket !== this.socket || !this.facts.connected) return
-    for (const item of this.framer.push(chunk)) {
-      if (item.kind === 'overflow') this.violation(`line of ${item.length}+ characters`)
-      else this.onLine(item.line)
-    }
-    this.evaluate()
+    // One read is one burst of the driver's updates: the rules see it whole (Device.update).
+    this.device.update(() => {
+      for (const item of this.framer.push(chunk)) {
+        if (item.kind === 'overflow') this.violation(`line of ${item.length}+ characters`)
+        else this.onLine(item.line)
+      }
+      this.evaluate()
+    })
   }
 
   private onLine(line: string): void {

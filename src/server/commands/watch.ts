@@ -55,6 +55,7 @@ function pushLines(ups: string, change: DeviceChange, device: Device | undefined
       return device === undefined ? '' : statusLine(ups, device)
     case 'metadata':
     case 'commands':
+    case 'batch-end':
       return ''
   }
 }
