@@ -6,35 +6,12 @@
  */
 import { readFileSync } from 'node:fs'
 import { run } from '../../src/cli/commands/config.ts'
+import { type CapturedRun, captureOutput } from '../helpers/capture-output.ts'
 
-export interface ConfigRunResult {
-  code: number
-  stdout: string
-  stderr: string
-}
+export type ConfigRunResult = CapturedRun
 
-type Writer = typeof process.stdout.write
-
-async function runCase(args: string[]): Promise<ConfigRunResult> {
-  let stdout = ''
-  let stderr = ''
-  const realOut: Writer = process.stdout.write.bind(process.stdout)
-  const realErr: Writer = process.stderr.write.bind(process.stderr)
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    stdout += String(chunk)
-    return true
-  }) as Writer
-  process.stderr.write = ((chunk: string | Uint8Array) => {
-    stderr += String(chunk)
-    return true
-  }) as Writer
-  try {
-    const code = await run(args)
-    return { code, stdout, stderr }
-  } finally {
-    process.stdout.write = realOut
-    process.stderr.write = realErr
-  }
+function runCase(args: string[]): Promise<ConfigRunResult> {
+  return captureOutput(() => run(args))
 }
 
 const path = process.argv[2]

@@ -2,7 +2,11 @@
  * Fixtures for tests of nutshell's NUT server: a hand-filled store that looks like what
  * Debian's dummy-ups serves, a server on a free loopback port, and a raw line client.
  */
+
+import { mkdtempSync, rmSync } from 'node:fs'
 import { connect, type Socket } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { ServerConfig, UserConfig } from '../../src/config/types.ts'
 import { defaultServerLimits } from '../../src/config/types.ts'
 import type { CommandOutcome } from '../../src/devices/command-result.ts'
@@ -13,6 +17,7 @@ import {
   type NutServer,
   type NutServerOptions,
 } from '../../src/server/nut-server.ts'
+import { makeTestCertificate } from './tls-cert.ts'
 
 export interface RecordedCall {
   kind: 'set' | 'instcmd'
@@ -131,6 +136,26 @@ export async function startTestServer(
   const [address] = server.addresses()
   if (address === undefined) throw new Error('server bound no address')
   return { server, port: address.port, host: address.host, stop: () => server.stop() }
+}
+
+/**
+ * A test server with the sample store and STARTTLS on a throw-away certificate; `stop`
+ * also removes the certificate.
+ */
+export async function startTlsTestServer(): Promise<RunningServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'ns-tls-'))
+  const { bothFile } = makeTestCertificate(dir)
+  const running = await startTestServer({
+    store: sampleStore().store,
+    server: testServerConfig({ tls: { certFile: bothFile } }),
+  })
+  return {
+    ...running,
+    async stop() {
+      await running.stop()
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
 }
 
 /** A raw NUT line client: send lines, read one reply (a line, or a whole LIST block). */

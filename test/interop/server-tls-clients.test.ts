@@ -1,39 +1,18 @@
 /** Debian's real upsc, which tries STARTTLS first, against nutshell with a certificate. */
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { nutBinaries } from '../helpers/nut-peer.ts'
-import {
-  type RunningServer,
-  sampleStore,
-  startTestServer,
-  testServerConfig,
-} from '../helpers/nut-server-fixture.ts'
-import { freePort } from '../helpers/ports.ts'
+import { type RunningServer, startTlsTestServer } from '../helpers/nut-server-fixture.ts'
 import { run } from '../helpers/processes.ts'
-import { makeTestCertificate } from '../helpers/tls-cert.ts'
 
 describe('real upsc over STARTTLS', () => {
-  let dir: string
   let running: RunningServer
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'ns-tlsi-'))
-    makeTestCertificate(dir)
-    const port = await freePort()
-    running = await startTestServer({
-      store: sampleStore().store,
-      server: testServerConfig({
-        listen: [{ host: '127.0.0.1', port }],
-        tls: { certFile: join(dir, 'both.pem') },
-      }),
-    })
+    running = await startTlsTestServer()
   })
   after(async () => {
     await running.stop()
-    rmSync(dir, { recursive: true, force: true })
   })
 
   it('completes the handshake and reads over TLS', async () => {

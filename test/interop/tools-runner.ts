@@ -6,44 +6,22 @@
  *
  * Usage: node --import tsx test/interop/tools-runner.ts CASES.json  → JSON results on stdout
  */
+
 import { readFileSync } from 'node:fs'
+import { type CapturedRun, captureOutput } from '../helpers/capture-output.ts'
 
 export interface ToolCase {
   tool: 'upsc' | 'upsrw' | 'upscmd'
   args: string[]
 }
 
-export interface ToolResult {
-  code: number
-  stdout: string
-  stderr: string
-}
-
-type Writer = typeof process.stdout.write
+export type ToolResult = CapturedRun
 
 async function runCase(item: ToolCase): Promise<ToolResult> {
   const module = (await import(`../../src/cli/commands/${item.tool}.ts`)) as {
     run(args: string[]): Promise<number>
   }
-  let stdout = ''
-  let stderr = ''
-  const realOut: Writer = process.stdout.write.bind(process.stdout)
-  const realErr: Writer = process.stderr.write.bind(process.stderr)
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    stdout += String(chunk)
-    return true
-  }) as Writer
-  process.stderr.write = ((chunk: string | Uint8Array) => {
-    stderr += String(chunk)
-    return true
-  }) as Writer
-  try {
-    const code = await module.run([...item.args])
-    return { code, stdout, stderr }
-  } finally {
-    process.stdout.write = realOut
-    process.stderr.write = realErr
-  }
+  return captureOutput(() => module.run([...item.args]))
 }
 
 const path = process.argv[2]

@@ -6,21 +6,11 @@
  * docs/tools.md), which are removed before comparing.
  */
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { NutClient } from '../../src/client/nut-client.ts'
-import {
-  type RunningServer,
-  sampleStore,
-  startTestServer,
-  testServerConfig,
-} from '../helpers/nut-server-fixture.ts'
-import { freePort } from '../helpers/ports.ts'
+import { type RunningServer, startTlsTestServer } from '../helpers/nut-server-fixture.ts'
 import { run } from '../helpers/processes.ts'
-import { makeTestCertificate } from '../helpers/tls-cert.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -35,24 +25,13 @@ const nssNotices = [
 ]
 
 describe('upsc over STARTTLS: nutshell = Debian', () => {
-  let dir: string
   let running: RunningServer
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'ns-tlst-'))
-    makeTestCertificate(dir)
-    const port = await freePort()
-    running = await startTestServer({
-      store: sampleStore().store,
-      server: testServerConfig({
-        listen: [{ host: '127.0.0.1', port }],
-        tls: { certFile: join(dir, 'both.pem') },
-      }),
-    })
+    running = await startTlsTestServer()
   })
   after(async () => {
     await running?.stop()
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true })
   })
 
   test('same stdout, stderr (less NSS notices) and exit code', async () => {
