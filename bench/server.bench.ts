@@ -19,6 +19,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { type RealNut, startRealNut } from '../test/helpers/nut-peer.ts'
 import { freePort } from '../test/helpers/ports.ts'
+import { benchCache, bundle } from './fixtures/run-compiled.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 
@@ -97,32 +98,14 @@ function rssKb(pid: number): number {
 
 /** `nutshell serve` bundled to plain JavaScript (as the installed command runs), else undefined. */
 function bundleServe(): string | undefined {
-  const dir = join(root, 'node_modules', '.cache', 'nutshell-bench')
-  const entry = join(dir, 'serve-entry.ts')
-  const out = join(dir, 'serve.mjs')
-  try {
-    mkdirSync(dir, { recursive: true })
-    writeFileSync(
-      entry,
-      `import { run } from '${join(root, 'src/cli/commands/serve.ts')}'\nprocess.exitCode = await run(process.argv.slice(2))\n`,
-    )
-    execFileSync(
-      join(root, 'node_modules', '.bin', 'esbuild'),
-      [
-        entry,
-        '--bundle',
-        '--platform=node',
-        '--format=esm',
-        '--packages=external',
-        `--outfile=${out}`,
-        '--log-level=error',
-      ],
-      { cwd: root },
-    )
-    return out
-  } catch {
-    return undefined
-  }
+  const entry = join(benchCache, 'serve-entry.ts')
+  const out = join(benchCache, 'serve.mjs')
+  mkdirSync(benchCache, { recursive: true })
+  writeFileSync(
+    entry,
+    `import { run } from '${join(root, 'src/cli/commands/serve.ts')}'\nprocess.exitCode = await run(process.argv.slice(2))\n`,
+  )
+  return bundle(entry, out) ? out : undefined
 }
 
 /** The first reply line to one request, or '' when the server does not answer. */
