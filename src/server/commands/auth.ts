@@ -5,7 +5,7 @@
  */
 import type { UserAction } from '../../config/types.ts'
 import { lineReply, okReply } from '../../protocol/net-reply.ts'
-import { fail, reply } from './replies.ts'
+import { fail, isReply, knownDevice, reply } from './replies.ts'
 import type { CommandContext, CommandFamily, CommandSpec, Reply } from './types.ts'
 
 /** Checks `action` for this connection's user; a credentials failure is slowed and logged. */
@@ -52,8 +52,8 @@ const login: CommandSpec = {
     if (args.length !== 1 || name === undefined) return fail('INVALID-ARGUMENT')
     const { session, server } = context
     if (session.loginUps !== undefined) return fail('ALREADY-LOGGED-IN')
-    const device = server.store.get(name)
-    if (device === undefined) return fail('UNKNOWN-UPS')
+    const device = knownDevice(context, name)
+    if (isReply(device)) return device
     return authorise(context, 'LOGIN', () => {
       session.loginUps = device.name
       server.logins.add(device.name, session)
@@ -72,7 +72,8 @@ function primary(word: 'PRIMARY' | 'MASTER'): CommandSpec {
     run(args, context) {
       const [name] = args
       if (args.length !== 1 || name === undefined) return fail('INVALID-ARGUMENT')
-      if (context.server.store.get(name) === undefined) return fail('UNKNOWN-UPS')
+      const device = knownDevice(context, name)
+      if (isReply(device)) return device
       // A permission probe only: nothing changes on the server.
       return authorise(context, 'PRIMARY', () => reply(lineReply(`OK ${word}-GRANTED`)))
     },
@@ -84,8 +85,8 @@ const fsd: CommandSpec = {
   run(args, context) {
     const [name] = args
     if (args.length !== 1 || name === undefined) return fail('INVALID-ARGUMENT')
-    const device = context.server.store.get(name)
-    if (device === undefined) return fail('UNKNOWN-UPS')
+    const device = knownDevice(context, name)
+    if (isReply(device)) return device
     return authorise(context, 'FSD', () => {
       context.server.log.warn(
         { user: context.session.username, address: context.session.address, ups: device.name },

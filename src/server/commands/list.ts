@@ -4,10 +4,9 @@
  * ascending without regard to case, enums and ranges as the driver added them.
  */
 
-import { Device } from '../../devices/device.ts'
 import { quote } from '../../protocol/encode.ts'
 import { listReply, varLine } from '../../protocol/net-reply.ts'
-import { fail, reply, unavailable } from './replies.ts'
+import { availableDevice, fail, isReply, knownDevice, reply } from './replies.ts'
 import type { CommandContext, CommandFamily, Reply } from './types.ts'
 
 type Lister = (args: string[], context: CommandContext) => Reply
@@ -19,17 +18,10 @@ function listUps(context: CommandContext): Reply {
   return reply(listReply('UPS', items))
 }
 
-/** Looks the device up and applies the availability check. */
-function availableDevice(ups: string, context: CommandContext): Device | Reply {
-  const device = context.server.store.get(ups)
-  if (device === undefined) return fail('UNKNOWN-UPS')
-  return unavailable(device) ?? device
-}
-
 const withUps: Record<string, Lister> = {
   VAR([ups], context) {
-    const found = availableDevice(ups as string, context)
-    if (!(found instanceof Device)) return found
+    const found = availableDevice(context, ups as string)
+    if (isReply(found)) return found
     const items = found.listVariables().map((v) => {
       const value =
         found.fsdLatched && v.name.toLowerCase() === 'ups.status' ? `FSD ${v.value}` : v.value
@@ -38,8 +30,8 @@ const withUps: Record<string, Lister> = {
     return reply(listReply(`VAR ${ups}`, items))
   },
   RW([ups], context) {
-    const found = availableDevice(ups as string, context)
-    if (!(found instanceof Device)) return found
+    const found = availableDevice(context, ups as string)
+    if (isReply(found)) return found
     const items = found
       .listVariables()
       .filter((v) => v.writable)
@@ -47,15 +39,15 @@ const withUps: Record<string, Lister> = {
     return reply(listReply(`RW ${ups}`, items))
   },
   CMD([ups], context) {
-    const found = availableDevice(ups as string, context)
-    if (!(found instanceof Device)) return found
+    const found = availableDevice(context, ups as string)
+    if (isReply(found)) return found
     const items = found.listCommands().map((c) => `CMD ${ups} ${c}\n`)
     return reply(listReply(`CMD ${ups}`, items))
   },
   CLIENT([ups], context) {
     // Not availability-checked: upsd lists clients while the driver is down.
-    const device = context.server.store.get(ups as string)
-    if (device === undefined) return fail('UNKNOWN-UPS')
+    const device = knownDevice(context, ups as string)
+    if (isReply(device)) return device
     const items = context.server.logins
       .sessions(device.name)
       .map((s) => `CLIENT ${device.name} ${s.address}\n`)
@@ -65,16 +57,16 @@ const withUps: Record<string, Lister> = {
 
 const withName: Record<string, Lister> = {
   ENUM([ups, name], context) {
-    const found = availableDevice(ups as string, context)
-    if (!(found instanceof Device)) return found
+    const found = availableDevice(context, ups as string)
+    if (isReply(found)) return found
     const variable = found.getVariable(name as string)
     if (variable === undefined) return fail('VAR-NOT-SUPPORTED')
     const items = variable.enums.map((e) => `ENUM ${ups} ${name} ${quote(e)}\n`)
     return reply(listReply(`ENUM ${ups} ${name}`, items))
   },
   RANGE([ups, name], context) {
-    const found = availableDevice(ups as string, context)
-    if (!(found instanceof Device)) return found
+    const found = availableDevice(context, ups as string)
+    if (isReply(found)) return found
     const variable = found.getVariable(name as string)
     if (variable === undefined) return fail('VAR-NOT-SUPPORTED')
     const items = variable.ranges.map(
