@@ -3,14 +3,12 @@
  * without regard to case, and too few arguments for it give INVALID-ARGUMENT.
  */
 
+import { nutVersion } from '../../core/version.ts'
 import { typeWords } from '../../devices/variable.ts'
 import { quote } from '../../protocol/encode.ts'
 import { lineReply, varLine } from '../../protocol/net-reply.ts'
 import { availableDevice, fail, isReply, knownDevice, reply } from './replies.ts'
 import type { CommandContext, CommandFamily, Reply } from './types.ts'
-
-/** What `GET VAR <any> server.version` says: the NUT release whose behaviour we follow. */
-export const compatibleNutVersion = '2.8.0'
 
 type SubCommand = (args: string[], context: CommandContext) => Reply
 
@@ -70,7 +68,7 @@ function serverVariable(ups: string, name: string, context: CommandContext): Rep
     case 'server.info':
       return reply(varLine(ups, 'server.info', context.server.versionText))
     case 'server.version':
-      return reply(varLine(ups, 'server.version', compatibleNutVersion))
+      return reply(varLine(ups, 'server.version', nutVersion))
     default:
       return fail('VAR-NOT-SUPPORTED')
   }
