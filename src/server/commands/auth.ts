@@ -5,6 +5,7 @@
  */
 import type { UserAction } from '../../config/types.ts'
 import { lineReply, okReply } from '../../protocol/net-reply.ts'
+import type { WireError } from '../../protocol/wire-errors.ts'
 import { fail, isReply, knownDevice, reply } from './replies.ts'
 import type { CommandContext, CommandFamily, CommandSpec, Reply } from './types.ts'
 
@@ -25,24 +26,17 @@ export function authorise(
   }
 }
 
-const username: CommandSpec = {
-  needsCredentials: false,
-  run(args, { session }) {
-    if (args.length !== 1) return fail('INVALID-ARGUMENT')
-    if (session.username !== undefined) return fail('ALREADY-SET-USERNAME')
-    session.username = args[0]
-    return reply(okReply)
-  },
-}
-
-const password: CommandSpec = {
-  needsCredentials: false,
-  run(args, { session }) {
-    if (args.length !== 1) return fail('INVALID-ARGUMENT')
-    if (session.password !== undefined) return fail('ALREADY-SET-PASSWORD')
-    session.password = args[0]
-    return reply(okReply)
-  },
+/** USERNAME or PASSWORD: taken once per connection, checked only when an action needs it. */
+function remember(field: 'username' | 'password', already: WireError): CommandSpec {
+  return {
+    needsCredentials: false,
+    run(args, { session }) {
+      if (args.length !== 1) return fail('INVALID-ARGUMENT')
+      if (session[field] !== undefined) return fail(already)
+      session[field] = args[0]
+      return reply(okReply)
+    },
+  }
 }
 
 const login: CommandSpec = {
@@ -99,8 +93,8 @@ const fsd: CommandSpec = {
 }
 
 export const authCommands: CommandFamily = {
-  USERNAME: username,
-  PASSWORD: password,
+  USERNAME: remember('username', 'ALREADY-SET-USERNAME'),
+  PASSWORD: remember('password', 'ALREADY-SET-PASSWORD'),
   LOGIN: login,
   PRIMARY: primary('PRIMARY'),
   MASTER: primary('MASTER'),

@@ -1,6 +1,5 @@
 /**
- * GET and its sub-commands, dispatched as upsd does: the sub-command word is matched
- * without regard to case, and too few arguments for it give INVALID-ARGUMENT.
+ * GET and its sub-commands (dispatched as upsd does, by sub-commands.ts).
  */
 
 import { nutVersion } from '../../core/version.ts'
@@ -8,9 +7,8 @@ import { typeWords } from '../../devices/variable.ts'
 import { quote } from '../../protocol/encode.ts'
 import { lineReply, varLine } from '../../protocol/net-reply.ts'
 import { availableDevice, fail, isReply, knownDevice, reply } from './replies.ts'
+import { type SubCommand, subCommands } from './sub-commands.ts'
 import type { CommandContext, CommandFamily, Reply } from './types.ts'
-
-type SubCommand = (args: string[], context: CommandContext) => Reply
 
 /** Sub-commands needing the UPS name only (args: ups). */
 const withUps: Record<string, SubCommand> = {
@@ -82,20 +80,5 @@ function tracking(args: string[], { session, server }: CommandContext): Reply {
 }
 
 export const getCommands: CommandFamily = {
-  GET: {
-    needsCredentials: false,
-    run(args, context) {
-      const [sub, ...rest] = args
-      if (sub === undefined) return fail('INVALID-ARGUMENT')
-      const word = sub.toUpperCase()
-      if (word === 'TRACKING') return tracking(rest, context)
-      if (rest.length < 1) return fail('INVALID-ARGUMENT')
-      const one = withUps[word]
-      if (one !== undefined) return one(rest, context)
-      if (rest.length < 2) return fail('INVALID-ARGUMENT')
-      const two = withName[word]
-      if (two !== undefined) return two(rest, context)
-      return fail('INVALID-ARGUMENT')
-    },
-  },
+  GET: { needsCredentials: false, run: subCommands([{ TRACKING: tracking }, withUps, withName]) },
 }

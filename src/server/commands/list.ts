@@ -7,18 +7,17 @@
 import { quote } from '../../protocol/encode.ts'
 import { listReply, varLine } from '../../protocol/net-reply.ts'
 import { availableDevice, fail, isReply, knownDevice, reply } from './replies.ts'
+import { type SubCommand, subCommands } from './sub-commands.ts'
 import type { CommandContext, CommandFamily, Reply } from './types.ts'
 
-type Lister = (args: string[], context: CommandContext) => Reply
-
-function listUps(context: CommandContext): Reply {
+function listUps(_args: string[], context: CommandContext): Reply {
   const items = context.server.store
     .list()
     .map((d) => `UPS ${d.name} ${quote(d.description ?? 'Description unavailable')}\n`)
   return reply(listReply('UPS', items))
 }
 
-const withUps: Record<string, Lister> = {
+const withUps: Record<string, SubCommand> = {
   VAR([ups], context) {
     const found = availableDevice(context, ups as string)
     if (isReply(found)) return found
@@ -55,7 +54,7 @@ const withUps: Record<string, Lister> = {
   },
 }
 
-const withName: Record<string, Lister> = {
+const withName: Record<string, SubCommand> = {
   ENUM([ups, name], context) {
     const found = availableDevice(context, ups as string)
     if (isReply(found)) return found
@@ -77,20 +76,5 @@ const withName: Record<string, Lister> = {
 }
 
 export const listCommands: CommandFamily = {
-  LIST: {
-    needsCredentials: false,
-    run(args, context) {
-      const [sub, ...rest] = args
-      if (sub === undefined) return fail('INVALID-ARGUMENT')
-      const word = sub.toUpperCase()
-      if (word === 'UPS') return listUps(context)
-      if (rest.length < 1) return fail('INVALID-ARGUMENT')
-      const one = withUps[word]
-      if (one !== undefined) return one(rest, context)
-      if (rest.length < 2) return fail('INVALID-ARGUMENT')
-      const two = withName[word]
-      if (two !== undefined) return two(rest, context)
-      return fail('INVALID-ARGUMENT')
-    },
-  },
+  LIST: { needsCredentials: false, run: subCommands([{ UPS: listUps }, withUps, withName]) },
 }
