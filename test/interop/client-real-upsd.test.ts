@@ -16,19 +16,15 @@ import { type RealNut, startRealNut } from '../helpers/nut-peer.ts'
 import { sampleUsers } from '../helpers/nut-server-fixture.ts'
 import { run } from '../helpers/processes.ts'
 import { waitFor } from '../helpers/wait.ts'
-import { type FakeDriver, richDump, startFakeDriver } from './client-fake-driver.ts'
+import {
+  type FakeDriver,
+  fakeDriverSections,
+  richDump,
+  startFakeDriver,
+} from './client-fake-driver.ts'
 
 const files: Record<string, string> = {
-  'ups.conf': [
-    ...dummySection,
-    '[rich]',
-    '\tdriver = fakedrv',
-    '\tport = none',
-    '[ghost]',
-    '\tdriver = fakedrv',
-    '\tport = none',
-    '',
-  ].join('\n'),
+  'ups.conf': [...dummySection, ...fakeDriverSections, ''].join('\n'),
   'dummy.dev': 'ups.status: OL CHRG\nbattery.charge: 100\nups.id: "two  spaces"\n',
   'upsd.users': upsdUsersFile(sampleUsers),
 }

@@ -23,19 +23,19 @@ import { sampleUsers } from '../helpers/nut-server-fixture.ts'
 import { freePort } from '../helpers/ports.ts'
 import { run } from '../helpers/processes.ts'
 import { waitFor } from '../helpers/wait.ts'
-import { type FakeDriver, richDump, startFakeDriver } from './client-fake-driver.ts'
+import {
+  type FakeDriver,
+  fakeDriverSections,
+  richDump,
+  startFakeDriver,
+} from './client-fake-driver.ts'
 import type { ToolCase, ToolResult } from './tools-runner.ts'
 
 export const nutFiles: Record<string, string> = {
   'ups.conf': [
     'maxretry = 3',
     ...dummySection,
-    '[rich]',
-    '\tdriver = fakedrv',
-    '\tport = none',
-    '[ghost]',
-    '\tdriver = fakedrv',
-    '\tport = none',
+    ...fakeDriverSections,
     '\tdesc = "driver never started"',
     '',
   ].join('\n'),
