@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { type Broker, startBroker } from '../../src/broker.ts'
-import { type BrokerConfig, defaultServerLimits } from '../../src/config/types.ts'
+import type { BrokerConfig } from '../../src/config/types.ts'
 import { monitorConfig } from '../../src/monitor/test-support.ts'
+import { testServerConfig } from '../helpers/nut-server-fixture.ts'
 import { freePort } from '../helpers/ports.ts'
 import { waitFor } from '../helpers/wait.ts'
 import { startWebhookReceiver } from '../helpers/webhook-receiver.ts'
@@ -44,13 +45,7 @@ describe('rules inside the broker', () => {
       configDir: dir,
       source: { kind: 'yaml', file: join(dir, 'nutshell.yaml') },
       devices: [{ name: 'rack', driver: 'dummy-ups', port: 'ups.dev', options: {}, flags: [] }],
-      server: {
-        listen: [{ host: '127.0.0.1', port: 0 }],
-        maxAgeMs: 15_000,
-        trackingDelayMs: 60_000,
-        statePath: dir,
-        limits: defaultServerLimits,
-      },
+      server: testServerConfig({ listen: [{ host: '127.0.0.1', port: 0 }], statePath: dir }),
       users: [],
       rules: { files: [join(dir, 'power.rules')], notifyWebhooks: [url] },
     }
@@ -86,13 +81,7 @@ describe('rules inside the broker', () => {
       configDir: dir,
       source: { kind: 'yaml', file: join(dir, 'nutshell.yaml') },
       devices: [{ name: 'rack', driver: 'dummy-ups', port: 'ups.dev', options: {}, flags: [] }],
-      server: {
-        listen: [{ host: '127.0.0.1', port }],
-        maxAgeMs: 15_000,
-        trackingDelayMs: 60_000,
-        statePath: dir,
-        limits: defaultServerLimits,
-      },
+      server: testServerConfig({ listen: [{ host: '127.0.0.1', port }], statePath: dir }),
       users: [],
       monitor: monitorConfig(
         [
