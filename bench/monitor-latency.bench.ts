@@ -17,7 +17,7 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { connect, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
-import { defaultServerLimits, type MonitorConfig } from '../src/config/types.ts'
+import type { MonitorConfig } from '../src/config/types.ts'
 import { systemClock } from '../src/core/clock.ts'
 import { silentLogger } from '../src/core/log.ts'
 import { DeviceStore } from '../src/devices/device-store.ts'
@@ -26,6 +26,7 @@ import { startMonitor } from '../src/monitor/start-monitor.ts'
 import { monitorConfig, ups } from '../src/monitor/test-support.ts'
 import { createNutServer } from '../src/server/nut-server.ts'
 import { startRealNut } from '../test/helpers/nut-peer.ts'
+import { testServerConfig } from '../test/helpers/nut-server-fixture.ts'
 import { freePort } from '../test/helpers/ports.ts'
 import { waitFor } from '../test/helpers/wait.ts'
 import { Daemon, RealUpsmon, repoRoot, users } from '../test/interop/monitor-support.ts'
@@ -246,13 +247,7 @@ async function remoteMode(name: string) {
   const port = await freePort()
   const server = createNutServer({
     store: bridge.store,
-    server: {
-      listen: [{ host: '127.0.0.1', port }],
-      maxAgeMs: 15_000,
-      trackingDelayMs: 3_600_000,
-      statePath: nut.dir.run,
-      limits: defaultServerLimits,
-    },
+    server: testServerConfig({ listen: [{ host: '127.0.0.1', port }], statePath: nut.dir.run }),
     users: [
       {
         name: 'monp',

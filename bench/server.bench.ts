@@ -19,6 +19,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { type RealNut, startRealNut } from '../test/helpers/nut-peer.ts'
 import { freePort } from '../test/helpers/ports.ts'
+import { makeTestCertificate } from '../test/helpers/tls-cert.ts'
 import { benchCache, bundle } from './fixtures/run-compiled.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -194,11 +195,7 @@ async function main(): Promise<void> {
   try {
     const upsdPid = listenerPid(upsdPort)
     const nsPort = await freePort()
-    const pem = join(certDir, 'both.pem')
-    execFileSync('bash', [
-      '-c',
-      `openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ${certDir}/k.pem -out ${certDir}/c.pem -days 1 -subj /CN=localhost 2>/dev/null && cat ${certDir}/c.pem ${certDir}/k.pem > ${pem}`,
-    ])
+    const pem = makeTestCertificate(certDir).bothFile
     const bundle = bundleServe()
     let server: ChildProcess
     let how: string

@@ -13,7 +13,7 @@ import type { Driver, DriverContext } from './drivers/driver.ts'
 import { createDriver } from './drivers/registry.ts'
 import type { RunningMonitor } from './monitor/start-monitor.ts'
 import type { RunningRules } from './rules/start-rules.ts'
-import type { DriverSocketServer } from './server/driver-socket-server.ts'
+import type { DriverSocketServer } from './server/driver-socket/server.ts'
 import { createNutServer, type NutServer } from './server/nut-server.ts'
 
 export interface BrokerOptions {
@@ -102,7 +102,7 @@ export async function startBroker(
 
   let driverSockets: DriverSocketServer | undefined
   if (options.driverSockets !== undefined) {
-    const { DriverSocketServer } = await import('./server/driver-socket-server.ts')
+    const { DriverSocketServer } = await import('./server/driver-socket/server.ts')
     driverSockets = new DriverSocketServer({
       store,
       statePath: options.driverSockets.statePath,

@@ -5,6 +5,7 @@
  * not pay for the server, the monitor or the rules engine.
  */
 import { describeError, isNutshellError } from '../core/errors.ts'
+import { nutshellVersion } from '../core/version.ts'
 
 export type CommandModule = { run(args: string[]): Promise<number> }
 
@@ -53,7 +54,7 @@ async function main(argv: string[]): Promise<number> {
     return name === undefined ? 1 : 0
   }
   if (name === '--version' || name === '-V') {
-    process.stdout.write('nutshell 0.1.0\n')
+    process.stdout.write(`nutshell ${nutshellVersion}\n`)
     return 0
   }
   const command = Object.hasOwn(commands, name) ? commands[name] : undefined

@@ -4,9 +4,10 @@
  * option or missing operands, with the same exit codes), in nutshell's own words: scripts
  * rely on results and exit codes, not on help prose.
  */
+import { nutshellVersion, nutVersion } from '../core/version.ts'
 
 export function versionLine(tool: 'upsc' | 'upsrw' | 'upscmd'): string {
-  return `nutshell ${tool} 0.1.0 (speaks to NUT upsd 2.8.0 and nutshell)\n`
+  return `nutshell ${tool} ${nutshellVersion} (speaks to NUT upsd ${nutVersion} and nutshell)\n`
 }
 
 export const upscUsage = `${versionLine('upsc')}

@@ -1,17 +1,16 @@
 import assert from 'node:assert/strict'
-import { once } from 'node:events'
 import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { createServer, type IncomingMessage } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { type Broker, startBroker } from '../../src/broker.ts'
-import { type BrokerConfig, defaultServerLimits } from '../../src/config/types.ts'
+import type { BrokerConfig } from '../../src/config/types.ts'
 import { monitorConfig } from '../../src/monitor/test-support.ts'
+import { testServerConfig } from '../helpers/nut-server-fixture.ts'
 import { freePort } from '../helpers/ports.ts'
 import { waitFor } from '../helpers/wait.ts'
+import { startWebhookReceiver } from '../helpers/webhook-receiver.ts'
 
 // Issue 4's end-to-end proof: rules running inside the broker on a dummy device. A rule's
 // notify reaches a webhook receiver started here, and an exec action's marker file appears.
@@ -25,21 +24,10 @@ describe('rules inside the broker', () => {
     const dir = await mkdtemp(join(tmpdir(), 'ns-rules-'))
     cleanups.push(() => rm(dir, { recursive: true, force: true }))
 
-    const received: unknown[] = []
-    const receiver = createServer((request: IncomingMessage, response) => {
-      let body = ''
-      request.setEncoding('utf8').on('data', (chunk: string) => {
-        body += chunk
-      })
-      request.on('end', () => {
-        received.push(JSON.parse(body))
-        response.end('ok')
-      })
-    })
-    receiver.listen(0, '127.0.0.1')
-    await once(receiver, 'listening')
-    cleanups.push(() => new Promise((resolve) => receiver.close(resolve)))
-    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`
+    const receiver = await startWebhookReceiver()
+    cleanups.push(() => receiver.close())
+    const { received } = receiver
+    const url = `${receiver.url}/hook`
 
     const marker = join(dir, 'marker')
     await writeFile(join(dir, 'ups.dev'), 'ups.status: OL\nbattery.charge: 100\n')
@@ -57,13 +45,7 @@ describe('rules inside the broker', () => {
       configDir: dir,
       source: { kind: 'yaml', file: join(dir, 'nutshell.yaml') },
       devices: [{ name: 'rack', driver: 'dummy-ups', port: 'ups.dev', options: {}, flags: [] }],
-      server: {
-        listen: [{ host: '127.0.0.1', port: 0 }],
-        maxAgeMs: 15_000,
-        trackingDelayMs: 60_000,
-        statePath: dir,
-        limits: defaultServerLimits,
-      },
+      server: testServerConfig({ listen: [{ host: '127.0.0.1', port: 0 }], statePath: dir }),
       users: [],
       rules: { files: [join(dir, 'power.rules')], notifyWebhooks: [url] },
     }
@@ -82,7 +64,7 @@ describe('rules inside the broker', () => {
       timeoutMs: 15_000,
     })
     assert.deepEqual(
-      { ...(received[0] as Record<string, unknown>), time: undefined },
+      { ...received[0]?.body, time: undefined },
       { device: 'rack', event: 'RULE', text: 'rack is on battery at 93 %', time: undefined },
     )
     assert.equal((await readFile(marker, 'utf8')).trim(), 'rack')
@@ -99,13 +81,7 @@ describe('rules inside the broker', () => {
       configDir: dir,
       source: { kind: 'yaml', file: join(dir, 'nutshell.yaml') },
       devices: [{ name: 'rack', driver: 'dummy-ups', port: 'ups.dev', options: {}, flags: [] }],
-      server: {
-        listen: [{ host: '127.0.0.1', port }],
-        maxAgeMs: 15_000,
-        trackingDelayMs: 60_000,
-        statePath: dir,
-        limits: defaultServerLimits,
-      },
+      server: testServerConfig({ listen: [{ host: '127.0.0.1', port }], statePath: dir }),
       users: [],
       monitor: monitorConfig(
         [

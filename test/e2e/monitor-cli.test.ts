@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { silentLogger } from '../../src/core/log.ts'
 import { DeviceStore } from '../../src/devices/device-store.ts'
 import { createNutServer } from '../../src/server/nut-server.ts'
+import { createNutDir } from '../helpers/nut-peer.ts'
 import { testServerConfig } from '../helpers/nut-server-fixture.ts'
 import { freePort } from '../helpers/ports.ts'
 import { ProcessGroup, run } from '../helpers/processes.ts'
@@ -25,33 +25,36 @@ const cli = (args: string[]) =>
 // `nutshell monitor --test-notify TYPE`: try NOTIFYCMD without pulling the plug.
 describe('nutshell monitor --test-notify', () => {
   it('runs NOTIFYCMD as the monitor would and reports it', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'ns-tn-'))
+    const dir = await createNutDir()
     try {
-      await writeFile(
-        join(dir, 'upsmon.conf'),
-        `MONITOR ups1@localhost 1 u p primary\nNOTIFYCMD "${dir}/n.sh"\nNOTIFYFLAG ONBATT EXEC\n`,
+      const script = await dir.write(
+        'n.sh',
+        '#!/bin/sh\necho "got $NOTIFYTYPE $UPSNAME: $1"\n',
+        0o755,
       )
-      await writeFile(join(dir, 'n.sh'), '#!/bin/sh\necho "got $NOTIFYTYPE $UPSNAME: $1"\n', {
-        mode: 0o755,
-      })
-      const ok = await cli(['--nut-confpath', dir, '--test-notify', 'onbatt'])
+      await dir.write(
+        'upsmon.conf',
+        `MONITOR ups1@localhost 1 u p primary\nNOTIFYCMD "${script}"\nNOTIFYFLAG ONBATT EXEC\n`,
+      )
+      const ok = await cli(['--nut-confpath', dir.etc, '--test-notify', 'onbatt'])
       assert.equal(ok.code, 0, ok.stderr)
       assert.equal(
         ok.stdout,
         'ONBATT "UPS ups1@localhost on battery" via EXEC\nNOTIFYCMD: exit 0\ngot ONBATT ups1@localhost: UPS ups1@localhost on battery\n',
       )
-      const bad = await cli(['--nut-confpath', dir, '--test-notify', 'bogus'])
+      const bad = await cli(['--nut-confpath', dir.etc, '--test-notify', 'bogus'])
       assert.equal(bad.code, 1)
       assert.match(bad.stderr, /not a notify type/)
     } finally {
-      await rm(dir, { recursive: true, force: true })
+      await dir.cleanup()
     }
   })
 })
 
 describe('nutshell monitor -c reload', () => {
   it('watches with the configuration read again', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'ns-rl-'))
+    const dir = await createNutDir()
+    const log = join(dir.base, 'n.log')
     const store = new DeviceStore()
     const device = store.add('ups1')
     device.setValue('ups.status', 'OL')
@@ -66,21 +69,21 @@ describe('nutshell monitor -c reload', () => {
       log: silentLogger(),
     })
     await server.start()
+    const script = await dir.write('n.sh', `#!/bin/sh\necho "$1" >> ${log}\n`, 0o755)
     const conf = (message: string) =>
-      writeFile(
-        join(dir, 'upsmon.conf'),
+      dir.write(
+        'upsmon.conf',
         `MONITOR ups1@127.0.0.1:${port} 1 mon pw secondary
-NOTIFYCMD "${dir}/n.sh"
+NOTIFYCMD "${script}"
 NOTIFYFLAG ONBATT EXEC
 NOTIFYFLAG ONLINE EXEC
 NOTIFYMSG ONBATT "${message} %s"
 `,
       )
     await conf('first')
-    await writeFile(join(dir, 'n.sh'), `#!/bin/sh\necho "$1" >> ${dir}/n.log\n`, { mode: 0o755 })
-    const pidFile = join(dir, 'm.pid')
+    const pidFile = join(dir.run, 'm.pid')
     const monitor = new ProcessGroup()
-    const lines = async () => (await readFile(join(dir, 'n.log'), 'utf8').catch(() => '')).trim()
+    const lines = async () => (await readFile(log, 'utf8').catch(() => '')).trim()
     try {
       monitor.start('monitor', process.execPath, [
         '--import',
@@ -88,7 +91,7 @@ NOTIFYMSG ONBATT "${message} %s"
         join(repoRoot, 'src/cli/main.ts'),
         'monitor',
         '--nut-confpath',
-        dir,
+        dir.etc,
         '--pid-file',
         pidFile,
       ])
@@ -116,7 +119,7 @@ NOTIFYMSG ONBATT "${message} %s"
     } finally {
       await monitor.stopAll()
       await server.stop()
-      await rm(dir, { recursive: true, force: true })
+      await dir.cleanup()
     }
   })
 })

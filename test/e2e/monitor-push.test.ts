@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict'
 import { connect } from 'node:net'
 import { after, before, describe, it } from 'node:test'
-import { defaultServerLimits } from '../../src/config/types.ts'
 import { systemClock } from '../../src/core/clock.ts'
 import { silentLogger } from '../../src/core/log.ts'
 import { DeviceStore } from '../../src/devices/device-store.ts'
@@ -10,6 +9,7 @@ import { RemoteLink } from '../../src/monitor/remote-link.ts'
 import { type RunningMonitor, startMonitor } from '../../src/monitor/start-monitor.ts'
 import { monitorConfig, RecordingShutdown, ups } from '../../src/monitor/test-support.ts'
 import { createNutServer, type NutServer } from '../../src/server/nut-server.ts'
+import { testServerConfig } from '../helpers/nut-server-fixture.ts'
 import { freePort } from '../helpers/ports.ts'
 import { waitFor } from '../helpers/wait.ts'
 
@@ -26,13 +26,7 @@ describe('monitor against a nutshell server (push extension)', () => {
     port = await freePort()
     server = createNutServer({
       store,
-      server: {
-        listen: [{ host: '127.0.0.1', port }],
-        maxAgeMs: 15_000,
-        trackingDelayMs: 3_600_000,
-        statePath: '/nonexistent',
-        limits: defaultServerLimits,
-      },
+      server: testServerConfig({ listen: [{ host: '127.0.0.1', port }] }),
       users: [
         {
           name: 'monp',

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict'
-import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -13,44 +12,22 @@ import { linkTls, readCertPath } from '../../src/monitor/tls-settings.ts'
 import { createNutServer, type NutServer } from '../../src/server/nut-server.ts'
 import { testServerConfig } from '../helpers/nut-server-fixture.ts'
 import { freePort } from '../helpers/ports.ts'
+import { makeTestCertificate, type TestCertificate } from '../helpers/tls-cert.ts'
 
 // upsmon.conf's CERTVERIFY / CERTHOST / FORCESSL / CERTPATH against a nutshell server
 // with a certificate for "localhost".
-function makeCert(dir: string, name: string): void {
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      join(dir, `${name}-key.pem`),
-      '-out',
-      join(dir, `${name}.pem`),
-      '-days',
-      '1',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=DNS:localhost',
-    ],
-    { stdio: 'ignore' },
-  )
-}
 
 describe('monitor TLS settings', () => {
   let dir: string
   let server: NutServer
   let port: number
+  let serverCert: TestCertificate
+  let otherCert: TestCertificate
   const store = new DeviceStore()
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ns-mtls-'))
-    makeCert(dir, 'server')
-    makeCert(dir, 'other')
+    serverCert = makeTestCertificate(dir, 'server')
+    otherCert = makeTestCertificate(dir, 'other')
     const device = store.add('ups1')
     device.setValue('ups.status', 'OL')
     device.setCommState('ok')
@@ -59,7 +36,7 @@ describe('monitor TLS settings', () => {
       store,
       server: testServerConfig({
         listen: [{ host: '127.0.0.1', port }],
-        tls: { certFile: join(dir, 'server.pem'), keyFile: join(dir, 'server-key.pem') },
+        tls: { certFile: serverCert.certFile, keyFile: serverCert.keyFile },
       }),
       users: [
         { name: 'mon', password: 'pw', actions: ['LOGIN'], instcmds: [], upsmon: 'secondary' },
@@ -106,7 +83,7 @@ describe('monitor TLS settings', () => {
   })
 
   it('verifies the server against CERTPATH and the CERTHOST name', async () => {
-    const ca = await readCertPath(join(dir, 'server.pem'))
+    const ca = await readCertPath(serverCert.certFile)
     const good = linkTls(
       monitor(),
       { certHosts: [{ host: '127.0.0.1', certName: 'localhost', verify: true, force: true }] },
@@ -116,7 +93,7 @@ describe('monitor TLS settings', () => {
   })
 
   it('refuses a server whose certificate the CA does not sign', async () => {
-    const wrong = await readCertPath(join(dir, 'other.pem'))
+    const wrong = await readCertPath(otherCert.certFile)
     const tls = linkTls(
       monitor(),
       {

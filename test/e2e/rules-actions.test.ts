@@ -1,8 +1,5 @@
 import assert from 'node:assert/strict'
-import { once } from 'node:events'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer, type IncomingMessage } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
@@ -13,6 +10,7 @@ import { DeviceStore } from '../../src/devices/device-store.ts'
 import { startRules } from '../../src/rules/start-rules.ts'
 import { RulesSink } from '../../src/rules-sink.ts'
 import { waitFor } from '../helpers/wait.ts'
+import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts'
 
 /**
  * End to end on real I/O: a device in a DeviceStore changes; the rules (read from a file)
@@ -21,28 +19,13 @@ import { waitFor } from '../helpers/wait.ts'
  */
 describe('rules drive real actions', () => {
   const dir = mkdtempSync(join(tmpdir(), 'nutshell-rules-'))
-  const received: Array<{ url: string; body: Record<string, unknown> }> = []
-  const server = createServer((req: IncomingMessage, res) => {
-    let body = ''
-    req.setEncoding('utf8')
-    req.on('data', (chunk: string) => {
-      body += chunk
-    })
-    req.on('end', () => {
-      received.push({ url: req.url ?? '', body: JSON.parse(body) as Record<string, unknown> })
-      res.statusCode = 204
-      res.end()
-    })
-  })
-  let port = 0
+  let receiver: WebhookReceiver
 
   before(async () => {
-    server.listen(0, '127.0.0.1')
-    await once(server, 'listening')
-    port = (server.address() as AddressInfo).port
+    receiver = await startWebhookReceiver()
   })
-  after(() => {
-    server.close()
+  after(async () => {
+    await receiver.close()
     rmSync(dir, { recursive: true, force: true })
   })
 
@@ -55,7 +38,7 @@ describe('rules drive real actions', () => {
       rulesFile,
       `when ups.status has OB and battery.charge < 50 {
   notify "{ups} on battery at {battery.charge} %"
-  webhook "http://127.0.0.1:${port}/hook"
+  webhook "${receiver.url}/hook"
 }
 on LOWBATT {
   exec [${JSON.stringify(process.execPath)}, "-e", ${JSON.stringify(script)}, ${JSON.stringify(marker)}] timeout 10s
@@ -74,25 +57,25 @@ on LOWBATT {
       log,
       store,
       runner,
-      notifyWebhooks: [`http://127.0.0.1:${port}/notify`],
+      notifyWebhooks: [`${receiver.url}/notify`],
     })
     const rules = await startRules({ store, clock: systemClock, log, sink, files: [rulesFile] })
     try {
       device.setValue('ups.status', 'OB DISCHRG')
       device.setValue('battery.charge', '40')
       device.setValue('ups.status', 'OB DISCHRG LB')
-      await waitFor(() => received.length >= 2 && existsSync(marker), {
+      await waitFor(() => receiver.received.length >= 2 && existsSync(marker), {
         what: 'webhooks and marker',
       })
       await runner.idle()
-      const notify = received.find((r) => r.url === '/notify')
-      assert.equal(notify?.body['text'], 'ups1 on battery at 40 %')
-      assert.equal(notify?.body['event'], 'RULE')
-      assert.equal(notify?.body['device'], 'ups1')
-      const hook = received.find((r) => r.url === '/hook')
-      assert.equal(hook?.body['device'], 'ups1')
-      assert.equal(hook?.body['status'], 'OB DISCHRG')
-      assert.deepEqual(hook?.body['variables'], {
+      const notify = receiver.received.find((r) => r.path === '/notify')
+      assert.equal(notify?.body?.['text'], 'ups1 on battery at 40 %')
+      assert.equal(notify?.body?.['event'], 'RULE')
+      assert.equal(notify?.body?.['device'], 'ups1')
+      const hook = receiver.received.find((r) => r.path === '/hook')
+      assert.equal(hook?.body?.['device'], 'ups1')
+      assert.equal(hook?.body?.['status'], 'OB DISCHRG')
+      assert.deepEqual(hook?.body?.['variables'], {
         'ups.status': 'OB DISCHRG',
         'battery.charge': '40',
       })

@@ -2,14 +2,13 @@ import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer, type IncomingMessage } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { freePort } from '../helpers/ports.ts'
 import { waitFor } from '../helpers/wait.ts'
+import { startWebhookReceiver } from '../helpers/webhook-receiver.ts'
 
 /**
  * `nutshell serve` with a dummy device replaying a power cut: the rule's notify reaches
@@ -24,22 +23,8 @@ describe('rules inside nutshell serve', () => {
   after(() => rmSync(dir, { recursive: true, force: true }))
 
   it('a power cut on a dummy device drives notify, webhook and exec', async () => {
-    const received: Array<{ url: string; body: Record<string, unknown> }> = []
-    const receiver = createServer((req: IncomingMessage, res) => {
-      let body = ''
-      req.setEncoding('utf8')
-      req.on('data', (chunk: string) => {
-        body += chunk
-      })
-      req.on('end', () => {
-        received.push({ url: req.url ?? '', body: JSON.parse(body) as Record<string, unknown> })
-        res.statusCode = 204
-        res.end()
-      })
-    })
-    receiver.listen(0, '127.0.0.1')
-    await once(receiver, 'listening')
-    const hookPort = (receiver.address() as AddressInfo).port
+    const receiver = await startWebhookReceiver()
+    const { received } = receiver
     const nutPort = await freePort()
     const marker = join(dir, 'marker')
     const script =
@@ -52,7 +37,7 @@ describe('rules inside nutshell serve', () => {
       join(dir, 'site.rules'),
       `when ups.status has OB and battery.charge < 50 {
   notify "{ups} on battery at {battery.charge} %"
-  webhook "http://127.0.0.1:${hookPort}/hook"
+  webhook "${receiver.url}/hook"
 }
 on ONBATT {
   exec [${JSON.stringify(process.execPath)}, "-e", ${JSON.stringify(script)}, ${JSON.stringify(marker)}]
@@ -71,7 +56,7 @@ devices:
       mode: dummy-once
 rules:
   files: [site.rules]
-  notifyWebhooks: ["http://127.0.0.1:${hookPort}/notify"]
+  notifyWebhooks: ["${receiver.url}/notify"]
 `,
     )
     const child = spawn(
@@ -103,16 +88,16 @@ rules:
         },
       )
       assert.equal(readFileSync(marker, 'utf8'), 'ups1 ONBATT')
-      const hook = received.find((r) => r.url === '/hook')
-      const notify = received.find((r) => r.url === '/notify')
-      assert.equal(notify?.body['text'], 'ups1 on battery at 40 %')
-      assert.equal(notify?.body['device'], 'ups1')
-      assert.equal(hook?.body['device'], 'ups1')
-      assert.equal(hook?.body['status'], 'OB DISCHRG')
+      const hook = received.find((r) => r.path === '/hook')
+      const notify = received.find((r) => r.path === '/notify')
+      assert.equal(notify?.body?.['text'], 'ups1 on battery at 40 %')
+      assert.equal(notify?.body?.['device'], 'ups1')
+      assert.equal(hook?.body?.['device'], 'ups1')
+      assert.equal(hook?.body?.['status'], 'OB DISCHRG')
     } finally {
       child.kill('SIGTERM')
       if (child.exitCode === null) await once(child, 'exit')
-      receiver.close()
+      await receiver.close()
     }
   })
 })

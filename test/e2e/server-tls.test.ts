@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { once } from 'node:events'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { connect as netConnect, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -16,9 +16,10 @@ import {
   startTestServer,
   testServerConfig,
 } from '../helpers/nut-server-fixture.ts'
-import { makeTestCertificate } from '../helpers/tls-cert.ts'
+import { makeTestCertificate, type TestCertificate } from '../helpers/tls-cert.ts'
 
 let dir: string
+let cert: TestCertificate
 
 /** Connects, sends `first` raw, and returns the socket with the first reply line. */
 async function rawRequest(port: number, first: string): Promise<{ socket: Socket; line: string }> {
@@ -44,19 +45,15 @@ async function upgrade(socket: Socket): Promise<LineClient> {
 describe('STARTTLS', () => {
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'ns-tls-'))
-    makeTestCertificate(dir)
-    // NUT's CERTFILE style: certificate and key in one file.
-    writeFileSync(
-      join(dir, 'both.pem'),
-      readFileSync(join(dir, 'cert.pem'), 'utf8') + readFileSync(join(dir, 'key.pem'), 'utf8'),
-    )
+    // bothFile is NUT's CERTFILE style: certificate and key in one file.
+    cert = makeTestCertificate(dir)
   })
   after(() => rmSync(dir, { recursive: true, force: true }))
 
   it('upgrades with a combined PEM file and serves requests over TLS', async () => {
     const running = await startTestServer({
       store: sampleStore().store,
-      server: testServerConfig({ tls: { certFile: join(dir, 'both.pem') } }),
+      server: testServerConfig({ tls: { certFile: cert.bothFile } }),
     })
     const { socket, line } = await rawRequest(running.port, 'STARTTLS\n')
     assert.equal(line, 'OK STARTTLS')
@@ -72,7 +69,7 @@ describe('STARTTLS', () => {
     const running = await startTestServer({
       store: sampleStore().store,
       server: testServerConfig({
-        tls: { certFile: join(dir, 'cert.pem'), keyFile: join(dir, 'key.pem') },
+        tls: { certFile: cert.certFile, keyFile: cert.keyFile },
       }),
     })
     const { socket, line } = await rawRequest(
@@ -101,7 +98,7 @@ describe('STARTTLS', () => {
     const running = await startTestServer({
       store: sampleStore().store,
       server: testServerConfig({
-        tls: { certFile: join(dir, 'both.pem') },
+        tls: { certFile: cert.bothFile },
         limits: { ...defaultServerLimits, handshakeTimeoutMs: 200 },
       }),
     })

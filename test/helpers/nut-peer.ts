@@ -30,22 +30,34 @@ export interface NutDir {
   /** NUT_STATEPATH and NUT_ALTPIDPATH */
   run: string
   env: NodeJS.ProcessEnv
+  /**
+   * Writes (or rewrites) a file under etc/ and returns its path; for files whose text names
+   * the directory itself, or that a test changes. Mode 0640 as NUT's files, unless given.
+   */
+  write(name: string, content: string, mode?: number): Promise<string>
   cleanup(): Promise<void>
 }
 
-/** A private NUT config tree holding `files` (name → content) under etc/. */
-export async function createNutDir(files: Record<string, string>): Promise<NutDir> {
+/**
+ * A private NUT config tree holding `files` (name → content) under etc/: every test that
+ * runs a NUT program (or nutshell from NUT_CONFPATH) builds its directory here.
+ */
+export async function createNutDir(files: Record<string, string> = {}): Promise<NutDir> {
   const base = await mkdtemp(join(tmpdir(), 'ns-'))
   const etc = join(base, 'etc')
   const run = join(base, 'run')
   await mkdir(etc)
   await mkdir(run)
   await chmod(run, 0o770)
-  for (const [name, content] of Object.entries(files)) {
-    await writeFile(join(etc, name), content, { mode: 0o640 })
+  const write = async (name: string, content: string, mode = 0o640): Promise<string> => {
+    const path = join(etc, name)
+    await writeFile(path, content, { mode })
+    await chmod(path, mode) // writeFile's mode applies only when it creates the file
+    return path
   }
+  for (const [name, content] of Object.entries(files)) await write(name, content)
   const env = { ...process.env, NUT_CONFPATH: etc, NUT_STATEPATH: run, NUT_ALTPIDPATH: run }
-  return { base, etc, run, env, cleanup: () => rm(base, { recursive: true, force: true }) }
+  return { base, etc, run, env, write, cleanup: () => rm(base, { recursive: true, force: true }) }
 }
 
 export interface RealNut {

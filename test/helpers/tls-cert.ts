@@ -13,12 +13,16 @@ export interface TestCertificate {
 
 /**
  * A throw-away self-signed certificate for `localhost` (and 127.0.0.1), made with openssl
- * in `dir` for this test run only. An EC key keeps it fast.
+ * in `dir` for this test run only. An EC key keeps it fast. `name` tells apart several
+ * certificates in one folder: its files are then `<name>-key.pem`, `<name>-cert.pem` and
+ * `<name>-both.pem`.
  */
-export function makeTestCertificate(dir: string): TestCertificate {
-  const keyFile = join(dir, 'key.pem')
-  const certFile = join(dir, 'cert.pem')
-  const bothFile = join(dir, 'both.pem')
+export function makeTestCertificate(dir: string, name?: string): TestCertificate {
+  const file = (kind: string) =>
+    join(dir, name === undefined ? `${kind}.pem` : `${name}-${kind}.pem`)
+  const keyFile = file('key')
+  const certFile = file('cert')
+  const bothFile = file('both')
   execFileSync(
     'openssl',
     [

@@ -88,6 +88,20 @@ export async function startFakeDriver(
   }
 }
 
+/**
+ * ups.conf sections for upsd: `rich`, served by a fake driver started on
+ * `<statepath>/fakedrv-rich`, and `ghost`, whose driver never starts (a section may follow
+ * with more lines for it).
+ */
+export const fakeDriverSections: readonly string[] = [
+  '[rich]',
+  '\tdriver = fakedrv',
+  '\tport = none',
+  '[ghost]',
+  '\tdriver = fakedrv',
+  '\tport = none',
+]
+
 /** A device with every variable type upsrw knows how to show. */
 export const richDump: string[] = [
   'SETINFO battery.charge "87"',

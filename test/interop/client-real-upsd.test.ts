@@ -11,39 +11,22 @@ import { after, before, describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { libupsclientMessage, NutClientError, NutServerError } from '../../src/client/errors.ts'
 import { NutClient } from '../../src/client/nut-client.ts'
+import { dummySection, upsdUsersFile } from '../helpers/nut-files.ts'
 import { type RealNut, startRealNut } from '../helpers/nut-peer.ts'
+import { sampleUsers } from '../helpers/nut-server-fixture.ts'
 import { run } from '../helpers/processes.ts'
 import { waitFor } from '../helpers/wait.ts'
-import { type FakeDriver, richDump, startFakeDriver } from './client-fake-driver.ts'
+import {
+  type FakeDriver,
+  fakeDriverSections,
+  richDump,
+  startFakeDriver,
+} from './client-fake-driver.ts'
 
 const files: Record<string, string> = {
-  'ups.conf': [
-    '[dummy]',
-    '\tdriver = dummy-ups',
-    '\tport = dummy.dev',
-    '\tdesc = "Test \\"quoted\\" UPS \\# not a comment"',
-    '[rich]',
-    '\tdriver = fakedrv',
-    '\tport = none',
-    '[ghost]',
-    '\tdriver = fakedrv',
-    '\tport = none',
-    '',
-  ].join('\n'),
+  'ups.conf': [...dummySection, ...fakeDriverSections, ''].join('\n'),
   'dummy.dev': 'ups.status: OL CHRG\nbattery.charge: 100\nups.id: "two  spaces"\n',
-  'upsd.users': [
-    '[admin]',
-    '\tpassword = adminpass',
-    '\tactions = SET FSD',
-    '\tinstcmds = ALL',
-    '[monp]',
-    '\tpassword = monpass',
-    '\tupsmon primary',
-    '[mons]',
-    '\tpassword = secpass',
-    '\tupsmon secondary',
-    '',
-  ].join('\n'),
+  'upsd.users': upsdUsersFile(sampleUsers),
 }
 
 let nut: RealNut
@@ -209,7 +192,7 @@ describe('NutClient against real upsd 2.8.0', () => {
     const primary = await connect()
     const secondary = await connect()
     await Promise.all([
-      primary.authenticate('monp', 'monpass'),
+      primary.authenticate('monp', 'p@ssw0rd'),
       secondary.authenticate('mons', 'secpass'),
     ])
     await Promise.all([primary.login('rich'), secondary.login('rich')])

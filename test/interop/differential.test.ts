@@ -9,54 +9,23 @@ import { connect, type Socket } from 'node:net'
 import { after, before, describe, it } from 'node:test'
 import { type Broker, startBroker } from '../../src/broker.ts'
 import { loadNutConfigDir } from '../../src/config/nut-dir.ts'
+import { dummyDev, dummySection, upsdUsersFile } from '../helpers/nut-files.ts'
 import { type RealNut, startRealNut } from '../helpers/nut-peer.ts'
+import { sampleUsers } from '../helpers/nut-server-fixture.ts'
 import { waitFor } from '../helpers/wait.ts'
 
 const files: Record<string, string> = {
   'ups.conf': [
     'maxretry = 3',
-    '[dummy]',
-    '\tdriver = dummy-ups',
-    '\tport = dummy.dev',
-    '\tdesc = "Test \\"quoted\\" UPS \\# not a comment"',
+    ...dummySection,
     '[nodesc]',
     '\tdriver = dummy-ups',
     '\tport = nodesc.dev',
     '',
   ].join('\n'),
-  'dummy.dev': [
-    'ups.mfr: Acme',
-    'ups.model: TestBox 1000',
-    'ups.status: OL CHRG',
-    'battery.charge: 100',
-    'battery.charge.low: 20',
-    'battery.runtime: 3600',
-    'input.voltage: 230.0',
-    'ups.id: "quoted  two-space value"',
-    'custom.eq: a=b',
-    '',
-  ].join('\n'),
+  'dummy.dev': [...dummyDev, 'custom.eq: a=b', ''].join('\n'),
   'nodesc.dev': 'ups.status: OB LB\nbattery.charge: 5\n',
-  'upsd.users': [
-    '[admin]',
-    '\tpassword = adminpass',
-    '\tactions = SET FSD',
-    '\tinstcmds = ALL',
-    '[monp]',
-    '\tpassword = p@ssw0rd',
-    '\tupsmon primary',
-    '[mons]',
-    '\tpassword = secpass',
-    '\tupsmon secondary',
-    '[viewer]',
-    '\tpassword = viewpass',
-    '[cmdonly]',
-    '\tpassword = cmdpass',
-    '\tinstcmds = load.off',
-    '[nopass]',
-    '\tactions = SET',
-    '',
-  ].join('\n'),
+  'upsd.users': upsdUsersFile(sampleUsers),
 }
 
 /**

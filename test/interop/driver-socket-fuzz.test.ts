@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
 import { DeviceStore } from '../../src/devices/device-store.ts'
-import { DriverSocketServer } from '../../src/server/driver-socket-server.ts'
+import { DriverSocketServer } from '../../src/server/driver-socket/server.ts'
 
 /** Sends `payload`, then DUMPALL, and returns everything received up to DUMPDONE. */
 function exchange(path: string, payload: string): Promise<string> {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { defaultServerLimits, type ServerConfig } from '../../src/config/types.ts'
+import type { ServerConfig } from '../../src/config/types.ts'
 import { systemClock } from '../../src/core/clock.ts'
 import { silentLogger } from '../../src/core/log.ts'
 import type { CommandOutcome } from '../../src/devices/command-result.ts'
@@ -12,6 +12,7 @@ import { LazyDriver } from '../../src/drivers/lazy-driver.ts'
 import { createDriver } from '../../src/drivers/registry.ts'
 import { RepeaterDriver } from '../../src/drivers/upstream/repeater-driver.ts'
 import { createNutServer, type NutServer } from '../../src/server/nut-server.ts'
+import { testServerConfig } from '../helpers/nut-server-fixture.ts'
 import { freePort } from '../helpers/ports.ts'
 import { waitFor } from '../helpers/wait.ts'
 
@@ -64,13 +65,7 @@ describe('repeater against a nutshell server', () => {
       },
     })
     const port = await freePort()
-    serverConfig = {
-      listen: [{ host: '127.0.0.1', port }],
-      maxAgeMs: 15_000,
-      trackingDelayMs: 3_600_000,
-      statePath: '/nonexistent',
-      limits: defaultServerLimits,
-    }
+    serverConfig = testServerConfig({ listen: [{ host: '127.0.0.1', port }] })
     await startServer()
     mirror = new DeviceStore().add('rep')
     driver = createDriver(

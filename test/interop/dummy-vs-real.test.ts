@@ -6,7 +6,6 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { NutClient } from '../../src/client/index.ts'
 import { devicesFromUpsConf } from '../../src/config/from-nut.ts'
-import { defaultServerLimits } from '../../src/config/types.ts'
 import { systemClock } from '../../src/core/clock.ts'
 import { silentLogger } from '../../src/core/log.ts'
 import type { Device } from '../../src/devices/device.ts'
@@ -17,9 +16,10 @@ import { DummyDriver } from '../../src/drivers/dummy/dummy-driver.ts'
 import { namesWithOwnFlags } from '../../src/drivers/dummy/variable-flags.ts'
 import { type DriverToServerMessage, parseSocketLine } from '../../src/protocol/driver-socket.ts'
 import { parseUpsConf } from '../../src/protocol/nut-config/ups-conf.ts'
-import { dumpMessages } from '../../src/server/driver-socket-dump.ts'
+import { dumpMessages } from '../../src/server/driver-socket/dump.ts'
 import { createNutServer } from '../../src/server/nut-server.ts'
 import { nutBinaries, type RealNut, startRealNut } from '../helpers/nut-peer.ts'
+import { testServerConfig } from '../helpers/nut-server-fixture.ts'
 import { freePort } from '../helpers/ports.ts'
 import { run } from '../helpers/processes.ts'
 import { waitFor } from '../helpers/wait.ts'
@@ -286,13 +286,7 @@ describe('built-in dummy-ups against Debian dummy-ups 2.8.0 + upsd', () => {
     const port = await freePort()
     const server = createNutServer({
       store,
-      server: {
-        listen: [{ host: '127.0.0.1', port }],
-        maxAgeMs: 15_000,
-        trackingDelayMs: 3_600_000,
-        statePath: real.dir.run,
-        limits: defaultServerLimits,
-      },
+      server: testServerConfig({ listen: [{ host: '127.0.0.1', port }], statePath: real.dir.run }),
       users: [],
       log: silentLogger(),
     })

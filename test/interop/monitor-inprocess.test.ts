@@ -2,7 +2,6 @@ import assert from 'node:assert/strict'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
-import { defaultServerLimits } from '../../src/config/types.ts'
 import { silentLogger } from '../../src/core/log.ts'
 import { DeviceStore } from '../../src/devices/device-store.ts'
 import type { Notification } from '../../src/monitor/notifier.ts'
@@ -10,6 +9,7 @@ import { startMonitor } from '../../src/monitor/start-monitor.ts'
 import { monitorConfig } from '../../src/monitor/test-support.ts'
 import { createNutServer } from '../../src/server/nut-server.ts'
 import { createNutDir } from '../helpers/nut-peer.ts'
+import { testServerConfig } from '../helpers/nut-server-fixture.ts'
 import { freePort } from '../helpers/ports.ts'
 import { waitFor } from '../helpers/wait.ts'
 import { RealUpsmon, readLines, upsmonConf, writeMarkerScripts } from './monitor-support.ts'
@@ -28,13 +28,7 @@ describe('in-process primary with a real upsmon secondary on the nutshell server
     const port = await freePort()
     const server = createNutServer({
       store,
-      server: {
-        listen: [{ host: '127.0.0.1', port }],
-        maxAgeMs: 15_000,
-        trackingDelayMs: 3_600_000,
-        statePath: dir.run,
-        limits: defaultServerLimits,
-      },
+      server: testServerConfig({ listen: [{ host: '127.0.0.1', port }], statePath: dir.run }),
       users: [
         {
           name: 'mons',

@@ -3,12 +3,9 @@
  * NUT server, started in-process on a hand-filled store.
  */
 import assert from 'node:assert/strict'
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import type { Device } from '../../src/devices/device.ts'
-import { nutBinaries } from '../helpers/nut-peer.ts'
+import { createNutDir, nutBinaries } from '../helpers/nut-peer.ts'
 import {
   LineClient,
   type RecordedCall,
@@ -218,21 +215,21 @@ describe('real NUT clients against nutshell', () => {
   })
 
   it('real upsmon logs in as a secondary and shows in LIST CLIENT', async () => {
-    const base = await mkdtemp(join(tmpdir(), 'ns-upsmon-'))
-    const conf = join(base, 'upsmon.conf')
-    await writeFile(
-      conf,
+    const dir = await createNutDir()
+    const conf = await dir.write(
+      'upsmon.conf',
       `MONITOR ${target} 1 mons secpass secondary\nMINSUPPLIES 1\nSHUTDOWNCMD "/bin/true"\nPOLLFREQ 1\nPOLLFREQALERT 1\nDEADTIME 6\nRUN_AS_USER root\n`,
+      0o600,
     )
-    await chmod(conf, 0o600)
     const group = new ProcessGroup()
     try {
       await withUpsmonLock(async () => {
-        const upsmon = group.start('upsmon', nutBinaries.upsmon, ['-D', '-u', 'root', '-f', conf], {
-          ...process.env,
-          NUT_CONFPATH: base,
-          NUT_STATEPATH: base,
-        })
+        const upsmon = group.start(
+          'upsmon',
+          nutBinaries.upsmon,
+          ['-D', '-u', 'root', '-f', conf],
+          dir.env,
+        )
         try {
           const probe = await LineClient.connect(running.port)
           try {
@@ -266,7 +263,7 @@ describe('real NUT clients against nutshell', () => {
       })
       await waitFor(() => running.server.connectionCount === 0, { what: 'upsmon to disconnect' })
     } finally {
-      await rm(base, { recursive: true, force: true })
+      await dir.cleanup()
     }
   })
 })

@@ -17,52 +17,30 @@ import { after, before, describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { upscmdUsage, upscUsage, upsrwUsage, versionLine } from '../../src/cli/nut-tools-usage.ts'
 import { NutClient } from '../../src/client/nut-client.ts'
+import { dummyDev, dummySection, upsdUsersFile } from '../helpers/nut-files.ts'
 import { type RealNut, startRealNut } from '../helpers/nut-peer.ts'
+import { sampleUsers } from '../helpers/nut-server-fixture.ts'
 import { freePort } from '../helpers/ports.ts'
 import { run } from '../helpers/processes.ts'
 import { waitFor } from '../helpers/wait.ts'
-import { type FakeDriver, richDump, startFakeDriver } from './client-fake-driver.ts'
+import {
+  type FakeDriver,
+  fakeDriverSections,
+  richDump,
+  startFakeDriver,
+} from './client-fake-driver.ts'
 import type { ToolCase, ToolResult } from './tools-runner.ts'
 
 export const nutFiles: Record<string, string> = {
   'ups.conf': [
     'maxretry = 3',
-    '[dummy]',
-    '\tdriver = dummy-ups',
-    '\tport = dummy.dev',
-    '\tdesc = "Test \\"quoted\\" UPS \\# not a comment"',
-    '[rich]',
-    '\tdriver = fakedrv',
-    '\tport = none',
-    '[ghost]',
-    '\tdriver = fakedrv',
-    '\tport = none',
+    ...dummySection,
+    ...fakeDriverSections,
     '\tdesc = "driver never started"',
     '',
   ].join('\n'),
-  'dummy.dev': [
-    'ups.mfr: Acme',
-    'ups.model: TestBox 1000',
-    'ups.status: OL CHRG',
-    'battery.charge: 100',
-    'battery.charge.low: 20',
-    'battery.runtime: 3600',
-    'input.voltage: 230.0',
-    'ups.id: "quoted  two-space value"',
-    '',
-  ].join('\n'),
-  'upsd.users': [
-    '[admin]',
-    '\tpassword = adminpass',
-    '\tactions = SET FSD',
-    '\tinstcmds = ALL',
-    '[viewer]',
-    '\tpassword = viewpass',
-    '[mon]',
-    '\tpassword = monpass',
-    '\tupsmon secondary',
-    '',
-  ].join('\n'),
+  'dummy.dev': [...dummyDev, ''].join('\n'),
+  'upsd.users': upsdUsersFile(sampleUsers),
 }
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
@@ -195,10 +173,10 @@ const admin = ['-u', 'admin', '-p', 'adminpass']
 describe('nutshell tools = Debian NUT 2.8.0 tools (real upsd)', () => {
   test('reading: upsc, upsrw listing, upscmd -l, usage and errors', async () => {
     const watcher = await NutClient.connect({ host: '127.0.0.1', port: nut.port })
-    await watcher.authenticate('mon', 'monpass')
+    await watcher.authenticate('mons', 'secpass')
     await watcher.login('dummy') // so that upsc -c has clients to list
     const watcher6 = await NutClient.connect({ host: '::1', port: nut.port })
-    await watcher6.authenticate('mon', 'monpass')
+    await watcher6.authenticate('mons', 'secpass')
     await watcher6.login('dummy')
     try {
       await compare([

@@ -15,6 +15,7 @@ import { loadNutConfigDir, nutConfPath } from '../../config/nut-dir.ts'
 import type { BrokerConfig } from '../../config/types.ts'
 import { describeError } from '../../core/errors.ts'
 import { createLogger, type Logger } from '../../core/log.ts'
+import { nutshellVersion, nutVersion } from '../../core/version.ts'
 import { formatDiagnostic } from '../../protocol/nut-config/diagnostic.ts'
 import { UpsdRuntime } from './upsd-runtime.ts'
 
@@ -117,7 +118,7 @@ export async function run(args: string[]): Promise<number> {
     return 0
   }
   if (values.V === true) {
-    process.stdout.write('nutshell upsd 0.1.0 (NUT upsd 2.8.0 compatible)\n')
+    process.stdout.write(`nutshell upsd ${nutshellVersion} (NUT upsd ${nutVersion} compatible)\n`)
     return 0
   }
   if (values.c !== undefined) return signalRunning(values.c, values.P)

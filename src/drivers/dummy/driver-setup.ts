@@ -13,9 +13,9 @@
  * program serves it (docs/compatibility.md, "dummy-ups driver").
  */
 import type { DeviceConfig } from '../../config/types.ts'
+import { nutVersion } from '../../core/version.ts'
 
 export const dummyDriverName = 'dummy-ups'
-export const nutDriverVersion = '2.8.0'
 export const dummyDriverInternalVersion = '0.15'
 export const defaultPollIntervalSeconds = 2
 
@@ -69,7 +69,7 @@ export function driverSetup(config: DeviceConfig, reportedMode: string): DriverS
     { name: 'driver.parameter.pollinterval', value: String(pollSeconds) },
     { name: 'driver.parameter.port', value: config.port },
     { name: 'driver.parameter.synchronous', value: config.options['synchronous'] ?? 'auto' },
-    { name: 'driver.version', value: nutDriverVersion },
+    { name: 'driver.version', value: nutVersion },
     { name: 'driver.version.internal', value: dummyDriverInternalVersion },
   ]
   for (const flag of config.flags) {

@@ -5,7 +5,8 @@
  */
 import type { UserAction } from '../../config/types.ts'
 import { lineReply, okReply } from '../../protocol/net-reply.ts'
-import { fail, reply } from './replies.ts'
+import type { WireError } from '../../protocol/wire-errors.ts'
+import { fail, isReply, knownDevice, reply } from './replies.ts'
 import type { CommandContext, CommandFamily, CommandSpec, Reply } from './types.ts'
 
 /** Checks `action` for this connection's user; a credentials failure is slowed and logged. */
@@ -25,24 +26,17 @@ export function authorise(
   }
 }
 
-const username: CommandSpec = {
-  needsCredentials: false,
-  run(args, { session }) {
-    if (args.length !== 1) return fail('INVALID-ARGUMENT')
-    if (session.username !== undefined) return fail('ALREADY-SET-USERNAME')
-    session.username = args[0]
-    return reply(okReply)
-  },
-}
-
-const password: CommandSpec = {
-  needsCredentials: false,
-  run(args, { session }) {
-    if (args.length !== 1) return fail('INVALID-ARGUMENT')
-    if (session.password !== undefined) return fail('ALREADY-SET-PASSWORD')
-    session.password = args[0]
-    return reply(okReply)
-  },
+/** USERNAME or PASSWORD: taken once per connection, checked only when an action needs it. */
+function remember(field: 'username' | 'password', already: WireError): CommandSpec {
+  return {
+    needsCredentials: false,
+    run(args, { session }) {
+      if (args.length !== 1) return fail('INVALID-ARGUMENT')
+      if (session[field] !== undefined) return fail(already)
+      session[field] = args[0]
+      return reply(okReply)
+    },
+  }
 }
 
 const login: CommandSpec = {
@@ -52,8 +46,8 @@ const login: CommandSpec = {
     if (args.length !== 1 || name === undefined) return fail('INVALID-ARGUMENT')
     const { session, server } = context
     if (session.loginUps !== undefined) return fail('ALREADY-LOGGED-IN')
-    const device = server.store.get(name)
-    if (device === undefined) return fail('UNKNOWN-UPS')
+    const device = knownDevice(context, name)
+    if (isReply(device)) return device
     return authorise(context, 'LOGIN', () => {
       session.loginUps = device.name
       server.logins.add(device.name, session)
@@ -72,7 +66,8 @@ function primary(word: 'PRIMARY' | 'MASTER'): CommandSpec {
     run(args, context) {
       const [name] = args
       if (args.length !== 1 || name === undefined) return fail('INVALID-ARGUMENT')
-      if (context.server.store.get(name) === undefined) return fail('UNKNOWN-UPS')
+      const device = knownDevice(context, name)
+      if (isReply(device)) return device
       // A permission probe only: nothing changes on the server.
       return authorise(context, 'PRIMARY', () => reply(lineReply(`OK ${word}-GRANTED`)))
     },
@@ -84,8 +79,8 @@ const fsd: CommandSpec = {
   run(args, context) {
     const [name] = args
     if (args.length !== 1 || name === undefined) return fail('INVALID-ARGUMENT')
-    const device = context.server.store.get(name)
-    if (device === undefined) return fail('UNKNOWN-UPS')
+    const device = knownDevice(context, name)
+    if (isReply(device)) return device
     return authorise(context, 'FSD', () => {
       context.server.log.warn(
         { user: context.session.username, address: context.session.address, ups: device.name },
@@ -98,8 +93,8 @@ const fsd: CommandSpec = {
 }
 
 export const authCommands: CommandFamily = {
-  USERNAME: username,
-  PASSWORD: password,
+  USERNAME: remember('username', 'ALREADY-SET-USERNAME'),
+  PASSWORD: remember('password', 'ALREADY-SET-PASSWORD'),
   LOGIN: login,
   PRIMARY: primary('PRIMARY'),
   MASTER: primary('MASTER'),

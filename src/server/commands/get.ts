@@ -1,33 +1,26 @@
 /**
- * GET and its sub-commands, dispatched as upsd does: the sub-command word is matched
- * without regard to case, and too few arguments for it give INVALID-ARGUMENT.
+ * GET and its sub-commands (dispatched as upsd does, by sub-commands.ts).
  */
 
+import { nutVersion } from '../../core/version.ts'
 import { typeWords } from '../../devices/variable.ts'
 import { quote } from '../../protocol/encode.ts'
 import { lineReply, varLine } from '../../protocol/net-reply.ts'
-import { fail, reply, unavailable } from './replies.ts'
+import { availableDevice, fail, isReply, knownDevice, reply } from './replies.ts'
+import { type SubCommand, subCommands } from './sub-commands.ts'
 import type { CommandContext, CommandFamily, Reply } from './types.ts'
-
-/** What `GET VAR <any> server.version` says: the NUT release whose behaviour we follow. */
-export const compatibleNutVersion = '2.8.0'
-
-type SubCommand = (args: string[], context: CommandContext) => Reply
 
 /** Sub-commands needing the UPS name only (args: ups). */
 const withUps: Record<string, SubCommand> = {
   UPSDESC([ups], context) {
-    const device = context.server.store.get(ups as string)
-    if (device === undefined) return fail('UNKNOWN-UPS')
+    const device = knownDevice(context, ups as string)
+    if (isReply(device)) return device
     return reply(lineReply(`UPSDESC ${ups} ${quote(device.description ?? 'Unavailable')}`))
   },
   NUMLOGINS([ups], context) {
-    const device = context.server.store.get(ups as string)
-    if (device === undefined) return fail('UNKNOWN-UPS')
-    return (
-      unavailable(device) ??
-      reply(lineReply(`NUMLOGINS ${ups} ${context.server.logins.count(device.name)}`))
-    )
+    const device = availableDevice(context, ups as string)
+    if (isReply(device)) return device
+    return reply(lineReply(`NUMLOGINS ${ups} ${context.server.logins.count(device.name)}`))
   },
 }
 
@@ -37,10 +30,8 @@ const withName: Record<string, SubCommand> = {
     const variable = name as string
     if (variable.toLowerCase().startsWith('server.'))
       return serverVariable(ups as string, variable, context)
-    const device = context.server.store.get(ups as string)
-    if (device === undefined) return fail('UNKNOWN-UPS')
-    const missing = unavailable(device)
-    if (missing !== undefined) return missing
+    const device = availableDevice(context, ups as string)
+    if (isReply(device)) return device
     const value = device.getValue(variable)
     if (value === undefined) return fail('VAR-NOT-SUPPORTED')
     const served =
@@ -48,32 +39,24 @@ const withName: Record<string, SubCommand> = {
     return reply(varLine(ups as string, variable, served))
   },
   TYPE([ups, name], context) {
-    const device = context.server.store.get(ups as string)
-    if (device === undefined) return fail('UNKNOWN-UPS')
-    const missing = unavailable(device)
-    if (missing !== undefined) return missing
+    const device = availableDevice(context, ups as string)
+    if (isReply(device)) return device
     const variable = device.getVariable(name as string)
     if (variable === undefined) return fail('VAR-NOT-SUPPORTED')
     return reply(lineReply(`TYPE ${ups} ${name} ${typeWords(variable).join(' ')}`))
   },
   DESC([ups, name], context) {
-    const device = context.server.store.get(ups as string)
-    if (device === undefined) return fail('UNKNOWN-UPS')
+    const device = availableDevice(context, ups as string)
+    if (isReply(device)) return device
     // upsd answers from its table without checking that the variable exists.
     const text = context.server.descriptions.variable(name as string)
-    return (
-      unavailable(device) ??
-      reply(lineReply(`DESC ${ups} ${name} ${quote(text ?? 'Description unavailable')}`))
-    )
+    return reply(lineReply(`DESC ${ups} ${name} ${quote(text ?? 'Description unavailable')}`))
   },
   CMDDESC([ups, name], context) {
-    const device = context.server.store.get(ups as string)
-    if (device === undefined) return fail('UNKNOWN-UPS')
+    const device = availableDevice(context, ups as string)
+    if (isReply(device)) return device
     const text = context.server.descriptions.command(name as string)
-    return (
-      unavailable(device) ??
-      reply(lineReply(`CMDDESC ${ups} ${name} ${quote(text ?? 'Description unavailable')}`))
-    )
+    return reply(lineReply(`CMDDESC ${ups} ${name} ${quote(text ?? 'Description unavailable')}`))
   },
 }
 
@@ -83,7 +66,7 @@ function serverVariable(ups: string, name: string, context: CommandContext): Rep
     case 'server.info':
       return reply(varLine(ups, 'server.info', context.server.versionText))
     case 'server.version':
-      return reply(varLine(ups, 'server.version', compatibleNutVersion))
+      return reply(varLine(ups, 'server.version', nutVersion))
     default:
       return fail('VAR-NOT-SUPPORTED')
   }
@@ -97,20 +80,5 @@ function tracking(args: string[], { session, server }: CommandContext): Reply {
 }
 
 export const getCommands: CommandFamily = {
-  GET: {
-    needsCredentials: false,
-    run(args, context) {
-      const [sub, ...rest] = args
-      if (sub === undefined) return fail('INVALID-ARGUMENT')
-      const word = sub.toUpperCase()
-      if (word === 'TRACKING') return tracking(rest, context)
-      if (rest.length < 1) return fail('INVALID-ARGUMENT')
-      const one = withUps[word]
-      if (one !== undefined) return one(rest, context)
-      if (rest.length < 2) return fail('INVALID-ARGUMENT')
-      const two = withName[word]
-      if (two !== undefined) return two(rest, context)
-      return fail('INVALID-ARGUMENT')
-    },
-  },
+  GET: { needsCredentials: false, run: subCommands([{ TRACKING: tracking }, withUps, withName]) },
 }

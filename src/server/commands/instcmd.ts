@@ -2,7 +2,7 @@
  * INSTCMD <ups> <cmd> [<param>]: upsd's checks in upsd's order. The parameter is used
  * only when exactly three arguments are given (upsd drops it silently otherwise).
  */
-import { fail, unavailable } from './replies.ts'
+import { availableDevice, fail, isReply } from './replies.ts'
 import { forwarded } from './set.ts'
 import type { CommandFamily } from './types.ts'
 
@@ -12,10 +12,8 @@ export const instcmdCommands: CommandFamily = {
     run(args, context) {
       const [ups, command, parameter] = args
       if (ups === undefined || command === undefined) return fail('INVALID-ARGUMENT')
-      const device = context.server.store.get(ups)
-      if (device === undefined) return fail('UNKNOWN-UPS')
-      const missing = unavailable(device)
-      if (missing !== undefined) return missing
+      const device = availableDevice(context, ups)
+      if (isReply(device)) return device
       if (!device.hasCommand(command)) return fail('CMD-NOT-SUPPORTED')
       const { session, server } = context
       switch (server.users.checkInstcmd(session.username, session.password, command)) {

@@ -4,32 +4,23 @@
  * ascending without regard to case, enums and ranges as the driver added them.
  */
 
-import { Device } from '../../devices/device.ts'
 import { quote } from '../../protocol/encode.ts'
 import { listReply, varLine } from '../../protocol/net-reply.ts'
-import { fail, reply, unavailable } from './replies.ts'
+import { availableDevice, fail, isReply, knownDevice, reply } from './replies.ts'
+import { type SubCommand, subCommands } from './sub-commands.ts'
 import type { CommandContext, CommandFamily, Reply } from './types.ts'
 
-type Lister = (args: string[], context: CommandContext) => Reply
-
-function listUps(context: CommandContext): Reply {
+function listUps(_args: string[], context: CommandContext): Reply {
   const items = context.server.store
     .list()
     .map((d) => `UPS ${d.name} ${quote(d.description ?? 'Description unavailable')}\n`)
   return reply(listReply('UPS', items))
 }
 
-/** Looks the device up and applies the availability check. */
-function availableDevice(ups: string, context: CommandContext): Device | Reply {
-  const device = context.server.store.get(ups)
-  if (device === undefined) return fail('UNKNOWN-UPS')
-  return unavailable(device) ?? device
-}
-
-const withUps: Record<string, Lister> = {
+const withUps: Record<string, SubCommand> = {
   VAR([ups], context) {
-    const found = availableDevice(ups as string, context)
-    if (!(found instanceof Device)) return found
+    const found = availableDevice(context, ups as string)
+    if (isReply(found)) return found
     const items = found.listVariables().map((v) => {
       const value =
         found.fsdLatched && v.name.toLowerCase() === 'ups.status' ? `FSD ${v.value}` : v.value
@@ -38,8 +29,8 @@ const withUps: Record<string, Lister> = {
     return reply(listReply(`VAR ${ups}`, items))
   },
   RW([ups], context) {
-    const found = availableDevice(ups as string, context)
-    if (!(found instanceof Device)) return found
+    const found = availableDevice(context, ups as string)
+    if (isReply(found)) return found
     const items = found
       .listVariables()
       .filter((v) => v.writable)
@@ -47,15 +38,15 @@ const withUps: Record<string, Lister> = {
     return reply(listReply(`RW ${ups}`, items))
   },
   CMD([ups], context) {
-    const found = availableDevice(ups as string, context)
-    if (!(found instanceof Device)) return found
+    const found = availableDevice(context, ups as string)
+    if (isReply(found)) return found
     const items = found.listCommands().map((c) => `CMD ${ups} ${c}\n`)
     return reply(listReply(`CMD ${ups}`, items))
   },
   CLIENT([ups], context) {
     // Not availability-checked: upsd lists clients while the driver is down.
-    const device = context.server.store.get(ups as string)
-    if (device === undefined) return fail('UNKNOWN-UPS')
+    const device = knownDevice(context, ups as string)
+    if (isReply(device)) return device
     const items = context.server.logins
       .sessions(device.name)
       .map((s) => `CLIENT ${device.name} ${s.address}\n`)
@@ -63,18 +54,18 @@ const withUps: Record<string, Lister> = {
   },
 }
 
-const withName: Record<string, Lister> = {
+const withName: Record<string, SubCommand> = {
   ENUM([ups, name], context) {
-    const found = availableDevice(ups as string, context)
-    if (!(found instanceof Device)) return found
+    const found = availableDevice(context, ups as string)
+    if (isReply(found)) return found
     const variable = found.getVariable(name as string)
     if (variable === undefined) return fail('VAR-NOT-SUPPORTED')
     const items = variable.enums.map((e) => `ENUM ${ups} ${name} ${quote(e)}\n`)
     return reply(listReply(`ENUM ${ups} ${name}`, items))
   },
   RANGE([ups, name], context) {
-    const found = availableDevice(ups as string, context)
-    if (!(found instanceof Device)) return found
+    const found = availableDevice(context, ups as string)
+    if (isReply(found)) return found
     const variable = found.getVariable(name as string)
     if (variable === undefined) return fail('VAR-NOT-SUPPORTED')
     const items = variable.ranges.map(
@@ -85,20 +76,5 @@ const withName: Record<string, Lister> = {
 }
 
 export const listCommands: CommandFamily = {
-  LIST: {
-    needsCredentials: false,
-    run(args, context) {
-      const [sub, ...rest] = args
-      if (sub === undefined) return fail('INVALID-ARGUMENT')
-      const word = sub.toUpperCase()
-      if (word === 'UPS') return listUps(context)
-      if (rest.length < 1) return fail('INVALID-ARGUMENT')
-      const one = withUps[word]
-      if (one !== undefined) return one(rest, context)
-      if (rest.length < 2) return fail('INVALID-ARGUMENT')
-      const two = withName[word]
-      if (two !== undefined) return two(rest, context)
-      return fail('INVALID-ARGUMENT')
-    },
-  },
+  LIST: { needsCredentials: false, run: subCommands([{ UPS: listUps }, withUps, withName]) },
 }

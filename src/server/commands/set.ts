@@ -8,7 +8,7 @@ import type { CommandOutcome } from '../../devices/command-result.ts'
 import { validateSet } from '../../devices/set-validation.ts'
 import { lineReply, okReply } from '../../protocol/net-reply.ts'
 import { authorise } from './auth.ts'
-import { fail, reply, unavailable } from './replies.ts'
+import { availableDevice, fail, isReply, reply } from './replies.ts'
 import type { CommandContext, CommandFamily, Reply } from './types.ts'
 
 /** Answers a forwarded SET or INSTCMD: `OK`, or `OK TRACKING <id>` for a tracking client. */
@@ -38,10 +38,8 @@ export function forwarded(
 }
 
 function setVar([ups, name, value]: string[], context: CommandContext): Reply | Promise<Reply> {
-  const device = context.server.store.get(ups as string)
-  if (device === undefined) return fail('UNKNOWN-UPS')
-  const missing = unavailable(device)
-  if (missing !== undefined) return missing
+  const device = availableDevice(context, ups as string)
+  if (isReply(device)) return device
   return authorise(context, 'SET', () => {
     const refusal = validateSet(device, name as string, value as string)
     if (refusal !== undefined) return fail(refusal)

@@ -7,7 +7,6 @@
 import type { ServerConfig } from '../../config/types.ts'
 import type { Clock } from '../../core/clock.ts'
 import type { Logger } from '../../core/log.ts'
-import type { Device } from '../../devices/device.ts'
 import type { DeviceStore } from '../../devices/device-store.ts'
 import type { Descriptions } from '../descriptions.ts'
 import type { LoginRegistry } from '../login-registry.ts'
@@ -77,8 +76,3 @@ export interface CommandSpec {
 }
 
 export type CommandFamily = Readonly<Record<string, CommandSpec>>
-
-/** Looks a device up by the client's spelling. */
-export function findDevice(context: CommandContext, name: string): Device | undefined {
-  return context.server.store.get(name)
-}

@@ -14,7 +14,7 @@
 
 import type { Device, DeviceChange } from '../../devices/device.ts'
 import { quote } from '../../protocol/encode.ts'
-import { fail, reply } from './replies.ts'
+import { fail, isReply, knownDevice, reply } from './replies.ts'
 import type { CommandContext, CommandFamily } from './types.ts'
 
 const watches = new WeakMap<CommandContext['connection'], Map<string, () => void>>()
@@ -67,8 +67,8 @@ export const watchCommands: CommandFamily = {
       const [ups] = args
       if (ups === undefined || args.length !== 1) return fail('INVALID-ARGUMENT')
       const store = context.server.store
-      const device = store.get(ups)
-      if (device === undefined) return fail('UNKNOWN-UPS')
+      const device = knownDevice(context, ups)
+      if (isReply(device)) return device
       let mine = watches.get(context.connection)
       if (mine === undefined) {
         mine = new Map()

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { DeviceStore } from '../devices/device-store.ts'
-import { encodeSocketMessages } from '../protocol/driver-socket.ts'
-import { dumpMessages } from './driver-socket-dump.ts'
-import { DeviceShadow } from './driver-socket-shadow.ts'
+import { DeviceStore } from '../../devices/device-store.ts'
+import { encodeSocketMessages } from '../../protocol/driver-socket.ts'
+import { dumpMessages } from './dump.ts'
+import { DeviceShadow } from './shadow.ts'
 
 function sample() {
   const store = new DeviceStore()

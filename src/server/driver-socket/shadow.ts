@@ -1,7 +1,7 @@
-import type { Device, DeviceChange } from '../devices/device.ts'
-import { copyVariable, type Variable } from '../devices/variable.ts'
-import type { DriverToServerMessage } from '../protocol/driver-socket.ts'
-import { flagWords } from './driver-socket-dump.ts'
+import type { Device, DeviceChange } from '../../devices/device.ts'
+import { copyVariable, type Variable } from '../../devices/variable.ts'
+import type { DriverToServerMessage } from '../../protocol/driver-socket.ts'
+import { flagWords } from './dump.ts'
 
 /**
  * What the connected upsd instances were last told about a device, so that each store

@@ -1,6 +1,6 @@
-import type { Device } from '../devices/device.ts'
-import type { Variable } from '../devices/variable.ts'
-import type { DriverToServerMessage } from '../protocol/driver-socket.ts'
+import type { Device } from '../../devices/device.ts'
+import type { Variable } from '../../devices/variable.ts'
+import type { DriverToServerMessage } from '../../protocol/driver-socket.ts'
 
 /** SETFLAGS words for a variable, in the order NUT's drivers send them: RW STRING NUMBER. */
 export function flagWords(variable: Readonly<Variable>): string[] {

@@ -7,21 +7,21 @@
 import { chmod, lstat, unlink } from 'node:fs/promises'
 import { createServer, type Server, type Socket } from 'node:net'
 import { join } from 'node:path'
-import { type Clock, systemClock } from '../core/clock.ts'
-import { describeError, NutshellError } from '../core/errors.ts'
-import { type Logger, RateLimitedLog, silentLogger } from '../core/log.ts'
-import { driverCodeFromOutcome } from '../devices/command-result.ts'
-import type { Device, DeviceChange } from '../devices/device.ts'
-import type { DeviceStore } from '../devices/device-store.ts'
+import { type Clock, systemClock } from '../../core/clock.ts'
+import { describeError, NutshellError } from '../../core/errors.ts'
+import { type Logger, RateLimitedLog, silentLogger } from '../../core/log.ts'
+import { driverCodeFromOutcome } from '../../devices/command-result.ts'
+import type { Device, DeviceChange } from '../../devices/device.ts'
+import type { DeviceStore } from '../../devices/device-store.ts'
 import {
   type DriverToServerMessage,
   encodeSocketMessages,
   parseSocketLine,
   type ServerToDriverMessage,
-} from '../protocol/driver-socket.ts'
-import { LineFramer } from '../protocol/driver-socket-framing.ts'
-import { dumpMessages, variableMessages } from './driver-socket-dump.ts'
-import { DeviceShadow } from './driver-socket-shadow.ts'
+} from '../../protocol/driver-socket.ts'
+import { LineFramer } from '../../protocol/driver-socket-framing.ts'
+import { dumpMessages, variableMessages } from './dump.ts'
+import { DeviceShadow } from './shadow.ts'
 
 export interface DriverSocketServerOptions {
   store: DeviceStore
