@@ -6,6 +6,7 @@ import type { Device } from '../devices/device.ts'
 /** What every driver gets from the broker. */
 export interface DriverContext {
   clock: Clock
+  /** Usually bound to the device (`device` field); drivers bind it with bindOnce. */
   log: Logger
   /** Directory relative paths (dummy-ups data files) resolve against. */
   configDir: string

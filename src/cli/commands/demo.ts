@@ -1,83 +1,85 @@
 /**
- * `nutshell demo`: one simulated UPS replaying a power cut in a loop (on line, on battery
- * with charge and runtime falling, low battery, power back, recharging), served on
- * 127.0.0.1:3493 or the next free port, with one line per event on the terminal.
+ * `nutshell demo`: one simulated UPS living through a power cut in a loop, served on
+ * 127.0.0.1:3493 or the next free port, watched by nutshell's monitor (its shutdown
+ * simulated) and by a sample rule; the story is told one line per step (demo-story.ts).
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { parseArgs } from 'node:util'
 import { type Broker, startBroker } from '../../broker.ts'
 import type { BrokerConfig } from '../../config/types.ts'
 import { defaultServerLimits } from '../../config/types.ts'
-import { systemClock } from '../../core/clock.ts'
+import { type Clock, systemClock } from '../../core/clock.ts'
 import { silentLogger } from '../../core/log.ts'
-import type { DeviceChange } from '../../devices/device.ts'
+import { scaledClock } from '../../core/scaled-clock.ts'
 import { demoPowerCutSeq } from '../../drivers/dummy/demo-data.ts'
-import {
-  applyComm,
-  applyStatus,
-  initialNotifyState,
-  type NotifyState,
-} from '../../monitor/notify-events.ts'
+import { type CommandSpec, parseCommand, stringValue, usageFailure } from '../args.ts'
+import { demoRules, demoRulesFile, startStory } from '../demo-story.ts'
+import { findOnPath, nutshellCommand } from '../how-to-run.ts'
 import { waitForStop } from './serve.ts'
 
-const usage = `usage: nutshell demo [--port N] [--host ADDR]
-
-Runs one simulated UPS named "demo" replaying a power cut, served over the NUT protocol
-on 127.0.0.1:3493 (or the next free port). Stop it with Ctrl-C.
-
-  --port N     the first port to try (default 3493); the next 19 are tried in turn
-  --host ADDR  the address to listen on (default 127.0.0.1)
-`
+export const demoCommand: CommandSpec = {
+  name: 'demo',
+  usage: ['[--port N] [--host ADDR] [--speed N]'],
+  summary: 'a simulated UPS living through a power cut',
+  options: {
+    port: {
+      type: 'string',
+      short: 'p',
+      value: 'N',
+      help: 'the first port to try; the next 19 are tried in turn',
+      default: '3493',
+    },
+    host: { type: 'string', value: 'ADDR', help: 'the address to listen on', default: '127.0.0.1' },
+    speed: {
+      type: 'string',
+      value: 'N',
+      help: 'play the story N times faster (the replay, the monitor and the rule)',
+      default: '1',
+    },
+  },
+  notes: `One UPS named "demo" replays a power cut in a loop of about 83 s, served over the NUT
+protocol. nutshell's monitor watches it and decides to shut down at low battery (simulated:
+no command is run), and a sample rule notifies after 10 s on battery. Stop it with Ctrl-C.`,
+  examples: ['nutshell demo', 'nutshell demo --port 3500 --speed 5'],
+}
 
 const deviceName = 'demo'
 const demoUser = { name: 'demo', password: 'demo' }
 
 export async function run(args: string[]): Promise<number> {
-  let values: ReturnType<typeof parseDemoArgs>
-  try {
-    values = parseDemoArgs(args)
-  } catch (error) {
-    process.stderr.write(`nutshell demo: ${(error as Error).message}\n\n${usage}`)
-    return 2
-  }
-  if (values.help === true) {
-    process.stdout.write(usage)
-    return 0
-  }
-  const host = values.host ?? '127.0.0.1'
-  const firstPort = values.port === undefined ? 3493 : Number(values.port)
+  const parsed = parseCommand(demoCommand, args)
+  if (!parsed.ok) return parsed.code
+  const host = stringValue(parsed.values, 'host') ?? '127.0.0.1'
+  const firstPort = Number(stringValue(parsed.values, 'port') ?? 3493)
   if (!Number.isInteger(firstPort) || firstPort < 1 || firstPort > 65535) {
-    process.stderr.write(`nutshell demo: --port must be a number from 1 to 65535\n`)
-    return 2
+    return usageFailure(demoCommand, '--port must be a number from 1 to 65535')
   }
+  const speed = Number(stringValue(parsed.values, 'speed') ?? 1)
+  if (!(speed >= 1 && speed <= 100)) {
+    return usageFailure(demoCommand, '--speed must be a number from 1 to 100')
+  }
+  const clock = speed === 1 ? systemClock : scaledClock(systemClock, speed)
 
   const dir = await mkdtemp(join(tmpdir(), 'nutshell-demo-'))
   await writeFile(join(dir, 'power-cut.seq'), demoPowerCutSeq)
   try {
-    const broker = await startOnFreePort(dir, host, firstPort)
+    const broker = await startOnFreePort(dir, host, firstPort, clock)
     const address = broker.addresses()[0]
+    const port = address?.port ?? firstPort
     const where = address === undefined ? host : formatHostPort(address.host, address.port)
-    process.stdout.write(
-      [
-        `nutshell demo: a simulated UPS "${deviceName}" replaying a power cut, served on ${where}`,
-        '',
-        "Query it with NUT's own client or nutshell's:",
-        `  upsc ${deviceName}@${where}`,
-        `  nutshell upsc ${deviceName}@${where} ups.status`,
-        `Change a value (user ${demoUser.name}, password ${demoUser.password}):`,
-        `  nutshell upsrw -s ups.delay.shutdown=30 -u ${demoUser.name} -p ${demoUser.password} ${deviceName}@${where}`,
-        'Press Ctrl-C to stop.',
-        '',
-        '',
-      ].join('\n'),
-    )
-    const unfollow = followEvents(broker)
+    process.stdout.write(introduction(where))
+    const story = await startStory({
+      store: broker.store,
+      device: deviceName,
+      clock,
+      port,
+      print: (line) => process.stdout.write(`${line}\n`),
+    })
     const code = await waitForStop({
       ...broker,
       stop: async () => {
-        unfollow()
+        await story.stop()
         await broker.stop()
         process.stdout.write('nutshell demo: stopped\n')
       },
@@ -91,16 +93,37 @@ export async function run(args: string[]): Promise<number> {
   }
 }
 
-function parseDemoArgs(args: string[]) {
-  return parseArgs({
-    args,
-    options: {
-      port: { type: 'string', short: 'p' },
-      host: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  }).values
+/** What is running and the commands to try, each one runnable as printed from here. */
+function introduction(where: string): string {
+  const nutshell = nutshellCommand()
+  const target = `${deviceName}@${where}`
+  const lines = [
+    `nutshell demo: a simulated UPS "${deviceName}" living through a power cut, served on ${where}`,
+    '',
+    'Query it (in another terminal):',
+    `  ${nutshell} upsc ${target}`,
+    `  ${nutshell} upsc ${target} battery.charge`,
+  ]
+  if (findOnPath('upsc', process.env['PATH']) !== undefined) {
+    lines.push("or with NUT's own client:", `  upsc ${target}`)
+  }
+  lines.push(
+    `Change a value (user ${demoUser.name}, password ${demoUser.password}):`,
+    `  ${nutshell} upsrw -s ups.delay.shutdown=30 -u ${demoUser.name} -p ${demoUser.password} ${target}`,
+    '',
+    `nutshell's monitor watches it (MONITOR ${deviceName}@localhost, primary); its shutdown is`,
+    'simulated: no command is run. A sample rule runs too:',
+    '',
+    ...demoRules
+      .trimEnd()
+      .split('\n')
+      .map((line, i) => `  ${demoRulesFile}:${i + 1}  ${line}`),
+    '',
+    'Press Ctrl-C to stop.',
+    '',
+    '',
+  )
+  return lines.join('\n')
 }
 
 function demoConfig(dir: string, host: string, port: number): BrokerConfig {
@@ -136,12 +159,17 @@ function demoConfig(dir: string, host: string, port: number): BrokerConfig {
 }
 
 /** Tries port, port+1, ... up to 20 ports. */
-async function startOnFreePort(dir: string, host: string, port: number): Promise<Broker> {
+async function startOnFreePort(
+  dir: string,
+  host: string,
+  port: number,
+  clock: Clock,
+): Promise<Broker> {
   const attempts = 20
   let lastError: unknown
   for (let i = 0; i < attempts && port + i <= 65535; i++) {
     try {
-      return await startBroker(demoConfig(dir, host, port + i), { log: silentLogger() })
+      return await startBroker(demoConfig(dir, host, port + i), { log: silentLogger(), clock })
     } catch (error) {
       lastError = error
     }
@@ -151,46 +179,4 @@ async function startOnFreePort(dir: string, host: string, port: number): Promise
 
 function formatHostPort(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`
-}
-
-/** Prints one line per notify event, with the figures a person wants to see beside it. */
-function followEvents(broker: Broker): () => void {
-  const device = broker.store.get(deviceName)
-  if (device === undefined) return () => {}
-  let state: NotifyState = initialNotifyState(systemClock.now())
-  // Printed once the driver has applied the whole step, so the figures belong together.
-  const print = (event: string): void => {
-    setImmediate(() => printNow(event))
-  }
-  const printNow = (event: string): void => {
-    const time = new Date().toTimeString().slice(0, 8)
-    const charge = device.getValue('battery.charge')
-    const runtime = device.getValue('battery.runtime')
-    const status = device.getValue('ups.status') ?? ''
-    const figures = [
-      `status ${status}`,
-      charge === undefined ? undefined : `charge ${charge} %`,
-      runtime === undefined ? undefined : `runtime ${Math.round(Number(runtime) / 60)} min`,
-    ].filter((x) => x !== undefined)
-    process.stdout.write(`${time}  ${deviceName}  ${event.padEnd(8)}  ${figures.join(', ')}\n`)
-  }
-  // upsmon does not announce the first ONLINE; a demo should show where it starts.
-  const initial = device.getValue('ups.status')
-  if (initial !== undefined) {
-    state = applyStatus(state, initial, systemClock.now()).state
-    print(/\bOB\b/.test(initial) ? 'ONBATT' : 'ONLINE')
-  }
-  return broker.store.onChange((change: DeviceChange) => {
-    if (change.device !== deviceName) return
-    if (change.kind === 'comm') {
-      const result = applyComm(state, change.state === 'ok', systemClock.now())
-      state = result.state
-      for (const event of result.events) print(event)
-      return
-    }
-    if (change.kind !== 'variable' || change.name.toLowerCase() !== 'ups.status') return
-    const result = applyStatus(state, change.value, systemClock.now())
-    state = result.state
-    for (const event of result.events) print(event)
-  })
 }

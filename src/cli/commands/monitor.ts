@@ -9,7 +9,6 @@
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { parseArgs } from 'node:util'
 import { CommandRunner, type RunResult } from '../../actions/run-command.ts'
 import { monitorFromUpsmonConf } from '../../config/from-nut.ts'
 import { loadConfig } from '../../config/load.ts'
@@ -34,57 +33,114 @@ import { startMonitor } from '../../monitor/start-monitor.ts'
 import { formatDiagnostic, hasErrors } from '../../protocol/nut-config/diagnostic.ts'
 import { parseUpsConf } from '../../protocol/nut-config/ups-conf.ts'
 import { parseUpsmonConf, type UpsmonConf } from '../../protocol/nut-config/upsmon-conf.ts'
+import {
+  type CommandSpec,
+  flagCount,
+  parseCommand,
+  stringValue,
+  stringValues,
+  usageFailure,
+} from '../args.ts'
+import { logOptionSpecs, readLogOptions } from '../log-options.ts'
 import { startMonitorRules } from '../monitor-rules.ts'
 
-const usage = `usage: nutshell monitor [options]
-
-  --config FILE        nutshell's YAML config: its monitor section (commands may be lists)
-  --nut-confpath DIR   NUT configuration directory (default $NUT_CONFPATH or /etc/nut)
-  -f FILE              upsmon.conf to read (default DIR/upsmon.conf)
-  --local              no network: watch the drivers of DIR/ups.conf through their sockets
-  --state-path DIR     driver sockets for --local (default $NUT_STATEPATH or /run/nut)
-  --no-push            poll even a nutshell server (no WATCH)
-  --rules FILE         run the rules of FILE (repeatable; rules or upssched.conf); with
-                       --config, the config's rules files run too
-  --pid-file FILE      where to keep the PID (default $NUT_ALTPIDPATH or $NUT_STATEPATH
-                       /nutshell-monitor.pid when that directory exists)
-  -c fsd|stop|reload   signal the running monitor (fsd: forced shutdown now)
-  -P PID               the process -c signals, instead of the PID file
-  -K                   exit 0 if the power-down flag exists (late shutdown scripts)
-  --test-notify TYPE   raise one notification (ONBATT, LOWBATT, ...) through the configured
-                       NOTIFYFLAG channels and NOTIFYCMD, report, and exit
-  -D, -F, -B, -p, -u USER   accepted for upsmon compatibility (always foreground)
-`
+export const monitorCommand: CommandSpec = {
+  name: 'monitor',
+  usage: [
+    '[--nut-confpath DIR] [-f upsmon.conf] [options]',
+    '--local [--nut-confpath DIR] [options]',
+    '-c fsd|stop|reload [-P PID]',
+    '-K',
+  ],
+  summary: 'watch UPSes and shut down on power loss, as NUT upsmon',
+  options: {
+    config: {
+      type: 'string',
+      value: 'FILE',
+      help: "nutshell's YAML config: its monitor section (commands may be lists)",
+    },
+    'nut-confpath': {
+      type: 'string',
+      value: 'DIR',
+      help: 'NUT configuration directory',
+      default: '$NUT_CONFPATH, else /etc/nut',
+    },
+    f: { type: 'string', value: 'FILE', help: 'upsmon.conf to read', default: 'DIR/upsmon.conf' },
+    local: {
+      type: 'boolean',
+      help: 'no network: watch the drivers of DIR/ups.conf through their sockets',
+    },
+    'state-path': {
+      type: 'string',
+      value: 'DIR',
+      help: 'driver sockets for --local',
+      default: '$NUT_STATEPATH, else /run/nut',
+    },
+    'no-push': { type: 'boolean', help: 'poll even a nutshell server (no WATCH)' },
+    rules: {
+      type: 'string',
+      multiple: true,
+      value: 'FILE',
+      help: "run the rules of FILE (rules or upssched.conf); with --config,\nthe config's rules files run too",
+    },
+    'pid-file': {
+      type: 'string',
+      value: 'FILE',
+      help: 'where to keep the PID',
+      default:
+        '$NUT_ALTPIDPATH or $NUT_STATEPATH\n/nutshell-monitor.pid when that directory exists',
+    },
+    c: {
+      type: 'string',
+      value: 'fsd|stop|reload',
+      help: 'signal the running monitor (fsd: forced shutdown now)',
+    },
+    P: { type: 'string', value: 'PID', help: 'the process -c signals, instead of the PID file' },
+    K: { type: 'boolean', help: 'exit 0 if the power-down flag exists (late shutdown scripts)' },
+    'test-notify': {
+      type: 'string',
+      value: 'TYPE',
+      help: 'raise one notification (ONBATT, LOWBATT, ...) through the configured\nNOTIFYFLAG channels and NOTIFYCMD, report, and exit',
+    },
+    ...logOptionSpecs,
+    D: {
+      type: 'boolean',
+      multiple: true,
+      help: 'accepted for upsmon compatibility (always foreground)',
+    },
+    F: { type: 'boolean', help: 'accepted for upsmon compatibility', hidden: true },
+    B: { type: 'boolean', help: 'accepted for upsmon compatibility', hidden: true },
+    p: { type: 'boolean', help: 'accepted for upsmon compatibility', hidden: true },
+    u: { type: 'string', value: 'USER', help: 'accepted for upsmon compatibility', hidden: true },
+  },
+  notes: '-F, -B, -p and -u USER are accepted for upsmon compatibility and change nothing.',
+  examples: [
+    'nutshell monitor --nut-confpath /etc/nut',
+    'nutshell monitor --local --rules /etc/nut/nutshell.rules',
+    'nutshell monitor --test-notify ONBATT',
+  ],
+}
 
 export async function run(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    allowPositionals: false,
-    options: {
-      'nut-confpath': { type: 'string' },
-      config: { type: 'string' },
-      f: { type: 'string' },
-      local: { type: 'boolean' },
-      'state-path': { type: 'string' },
-      'no-push': { type: 'boolean' },
-      rules: { type: 'string', multiple: true },
-      'test-notify': { type: 'string' },
-      'pid-file': { type: 'string' },
-      c: { type: 'string' },
-      P: { type: 'string' },
-      K: { type: 'boolean' },
-      D: { type: 'boolean', multiple: true },
-      F: { type: 'boolean' },
-      B: { type: 'boolean' },
-      p: { type: 'boolean' },
-      u: { type: 'string' },
-      h: { type: 'boolean' },
-      help: { type: 'boolean' },
-    },
-  })
-  if (values.h === true || values.help === true) {
-    process.stdout.write(usage)
-    return 0
+  const parsed = parseCommand(monitorCommand, args)
+  if (!parsed.ok) return parsed.code
+  const logOptions = readLogOptions(parsed.values)
+  if (!logOptions.ok) return usageFailure(monitorCommand, logOptions.message)
+  const flag = (name: string): true | undefined =>
+    flagCount(parsed.values, name) > 0 ? true : undefined
+  const values = {
+    'nut-confpath': stringValue(parsed.values, 'nut-confpath'),
+    config: stringValue(parsed.values, 'config'),
+    f: stringValue(parsed.values, 'f'),
+    local: flag('local'),
+    'state-path': stringValue(parsed.values, 'state-path'),
+    'no-push': flag('no-push'),
+    rules: stringValues(parsed.values, 'rules'),
+    'test-notify': stringValue(parsed.values, 'test-notify'),
+    'pid-file': stringValue(parsed.values, 'pid-file'),
+    c: stringValue(parsed.values, 'c'),
+    P: stringValue(parsed.values, 'P'),
+    K: flag('K'),
   }
   const confDir = values['nut-confpath'] ?? process.env['NUT_CONFPATH'] ?? '/etc/nut'
   const confFile = values.f ?? join(confDir, 'upsmon.conf')
@@ -110,7 +166,7 @@ export async function run(args: string[]): Promise<number> {
     return (await powerDownFlagSet(config.powerDownFlag)) ? 0 : 1
   }
 
-  const log = createLogger()
+  const log = createLogger(logOptions.options)
   if (values['test-notify'] !== undefined) return testNotify(values['test-notify'], config, log)
   let store: DeviceStore | undefined
   const links: StateSocketLink[] = []
@@ -190,9 +246,8 @@ export async function run(args: string[]): Promise<number> {
         running = await launch(current)
       }
       rules?.follow(running)
-      const outcome = await rules?.reload()
-      if (outcome !== undefined && !outcome.ok)
-        log.error({ report: outcome.report }, 'rules kept as they were')
+      // A failed rules reload is logged there, with its report (RULE3002).
+      await rules?.reload()
       running.monitor.events.on('exit', () => void finish(0))
     }
     process.on('SIGUSR1', () => void running.monitor.requestFsd())

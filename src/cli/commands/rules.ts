@@ -1,53 +1,81 @@
 import { readFile } from 'node:fs/promises'
-import { type ParseArgsConfig, parseArgs } from 'node:util'
 import { describeError } from '../../core/errors.ts'
 import { hasErrors } from '../../rules/diagnostics.ts'
 import { dryRun, formatDryRun, parseScenario } from '../../rules/dry-run.ts'
 import { type LoadedRules, loadRulesText } from '../../rules/load.ts'
 import { diagnosticsToJson, renderDiagnostics } from '../../rules/source.ts'
 import { upsschedToRules } from '../../rules/upssched.ts'
+import { type CommandGroup, type CommandSpec, parseSubcommand } from '../args.ts'
 
-const usage = `usage:
-  nutshell rules check FILE... [--json]
-      check rules files (native rules or upssched.conf); exit 1 on errors
-  nutshell rules test RULES --scenario FILE [--device NAME] [--events] [--json]
-      replay a dummy-ups .seq timeline in virtual time and print the actions
-      the rules would run, without running them (--events: also the notify
-      events derived from the timeline)
-  nutshell rules import-upssched FILE
-      print the rules equivalent to an upssched.conf
+const json = { type: 'boolean', help: 'print the result as JSON' } as const
 
-See docs/rules.md.
-`
+export const rulesCheckCommand: CommandSpec = {
+  name: 'rules check',
+  usage: ['FILE... [--json]'],
+  summary: 'check rules files (rules or upssched.conf)',
+  options: { json: { ...json, help: 'print the diagnostics as JSON' } },
+  positionals: true,
+  notes: 'See docs/rules.md for the language.',
+  examples: ['nutshell rules check /etc/nut/nutshell.rules'],
+}
+
+export const rulesTestCommand: CommandSpec = {
+  name: 'rules test',
+  usage: ['RULES --scenario FILE [--device NAME] [--events] [--json]'],
+  summary: 'show what rules would do over a .seq timeline',
+  options: {
+    scenario: {
+      type: 'string',
+      value: 'FILE',
+      help: 'the timeline: a dummy-ups .seq file, replayed in virtual time (required)',
+    },
+    device: {
+      type: 'string',
+      value: 'NAME',
+      help: 'the device the timeline is about',
+      default: 'ups',
+    },
+    events: { type: 'boolean', help: 'also print the notify events derived from the timeline' },
+    json: { ...json, help: 'print the entries as JSON' },
+  },
+  positionals: true,
+  notes: 'Nothing is run: the actions are printed with the virtual time they would happen at.',
+  examples: ['nutshell rules test my.rules --scenario power-cut.seq --events'],
+}
+
+export const rulesImportCommand: CommandSpec = {
+  name: 'rules import-upssched',
+  usage: ['FILE'],
+  summary: 'print the rules equivalent to an upssched.conf',
+  options: {},
+  positionals: true,
+  examples: ['nutshell rules import-upssched /etc/nut/upssched.conf > nutshell.rules'],
+}
+
+export const rulesCommands: CommandGroup = {
+  name: 'rules',
+  summary: 'check, test and import rules',
+  commands: [rulesCheckCommand, rulesTestCommand, rulesImportCommand],
+}
+
+type Parsed = { values: Record<string, unknown>; positionals: string[] }
 
 export async function run(args: string[]): Promise<number> {
-  const [sub, ...rest] = args
-  switch (sub) {
-    case 'check':
-      return check(rest)
-    case 'test':
-      return test(rest)
-    case 'import-upssched':
-      return importUpssched(rest)
-    case undefined:
-    case '-h':
-    case '--help':
-    case 'help':
-      process.stdout.write(usage)
-      return sub === undefined ? 1 : 0
+  const parsed = parseSubcommand(rulesCommands, args)
+  if (!parsed.ok) return parsed.code
+  switch (parsed.spec) {
+    case rulesCheckCommand:
+      return check(parsed)
+    case rulesTestCommand:
+      return test(parsed)
     default:
-      process.stderr.write(`nutshell rules: unknown subcommand '${sub}'\n\n${usage}`)
-      return 1
+      return importUpssched(parsed)
   }
 }
 
-function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>) {
-  try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true })
-  } catch (error) {
-    process.stderr.write(`nutshell rules: ${describeError(error)}\n\n${usage}`)
-    return undefined
-  }
+function missing(spec: CommandSpec, what: string): number {
+  process.stderr.write(`nutshell ${spec.name}: ${what}; see 'nutshell ${spec.name} --help'\n`)
+  return 1
 }
 
 async function readOrReport(path: string): Promise<string | undefined> {
@@ -59,13 +87,8 @@ async function readOrReport(path: string): Promise<string | undefined> {
   }
 }
 
-async function check(args: string[]): Promise<number> {
-  const parsed = parse(args, { json: { type: 'boolean' } })
-  if (parsed === undefined) return 1
-  if (parsed.positionals.length === 0) {
-    process.stderr.write(`nutshell rules check: a file is required\n\n${usage}`)
-    return 1
-  }
+async function check(parsed: Parsed): Promise<number> {
+  if (parsed.positionals.length === 0) return missing(rulesCheckCommand, 'a file is required')
   let failed = false
   const json: unknown[] = []
   for (const path of parsed.positionals) {
@@ -90,20 +113,11 @@ function countRules(loaded: LoadedRules): number {
   return loaded.file.rules.reduce((n, r) => n + (r.kind === 'device' ? r.rules.length : 1), 0)
 }
 
-async function test(args: string[]): Promise<number> {
-  const parsed = parse(args, {
-    scenario: { type: 'string' },
-    device: { type: 'string' },
-    events: { type: 'boolean' },
-    json: { type: 'boolean' },
-  })
-  if (parsed === undefined) return 1
+async function test(parsed: Parsed): Promise<number> {
   const [rulesPath] = parsed.positionals
   const scenarioPath = parsed.values['scenario']
-  if (rulesPath === undefined || typeof scenarioPath !== 'string') {
-    process.stderr.write(`nutshell rules test: RULES and --scenario FILE are required\n\n${usage}`)
-    return 1
-  }
+  if (rulesPath === undefined || typeof scenarioPath !== 'string')
+    return missing(rulesTestCommand, 'RULES and --scenario FILE are required')
   const [rulesText, scenarioText] = [
     await readOrReport(rulesPath),
     await readOrReport(scenarioPath),
@@ -130,14 +144,9 @@ async function test(args: string[]): Promise<number> {
   return 0
 }
 
-async function importUpssched(args: string[]): Promise<number> {
-  const parsed = parse(args, {})
-  if (parsed === undefined) return 1
+async function importUpssched(parsed: Parsed): Promise<number> {
   const [path] = parsed.positionals
-  if (path === undefined) {
-    process.stderr.write(`nutshell rules import-upssched: a file is required\n\n${usage}`)
-    return 1
-  }
+  if (path === undefined) return missing(rulesImportCommand, 'a file is required')
   const text = await readOrReport(path)
   if (text === undefined) return 1
   const result = upsschedToRules(path, text)

@@ -1,40 +1,62 @@
 /**
  * `nutshell serve`: the broker, on NUT's own files (`--nut-confpath DIR`, or
- * `$NUT_CONFPATH`) or on one native YAML file (`--config FILE`). Logs JSON lines on stderr;
- * SIGHUP re-reads users and rules; SIGINT/SIGTERM stop cleanly.
+ * `$NUT_CONFPATH`) or on one native YAML file (`--config FILE`). Logs on stderr (text on a
+ * terminal, JSON lines otherwise); SIGHUP re-reads users and rules; SIGINT/SIGTERM stop cleanly.
  */
-import { parseArgs } from 'node:util'
 import { type Broker, startBroker } from '../../broker.ts'
 import type { LoadResult } from '../../config/from-nut.ts'
 import { loadNutConfigDir } from '../../config/nut-dir.ts'
 import type { BrokerConfig } from '../../config/types.ts'
 import { createLogger } from '../../core/log.ts'
 import { formatDiagnostic, sortDiagnostics } from '../../protocol/nut-config/index.ts'
+import { type CommandSpec, parseCommand, stringValue, usageFailure } from '../args.ts'
+import { logOptionSpecs, readLogOptions } from '../log-options.ts'
 
-const usage = `usage: nutshell serve [--nut-confpath DIR | --config FILE] [--log-level LEVEL]
-
-  --nut-confpath DIR  read ups.conf, upsd.conf, upsd.users (and upsmon.conf) from DIR,
-                      as upsd does (default: $NUT_CONFPATH, else /etc/nut)
-  --config FILE       read the native YAML configuration instead
-  --driver-sockets    also expose every device as a NUT driver state socket
-                      (STATEPATH/nutshell-<ups>), so a real upsd with
-                      \`driver = nutshell\` in its ups.conf serves it
-  --driver-socket-dir DIR
-                      where those sockets go (default: the configured STATEPATH)
-  --log-level LEVEL   trace, debug, info (default), warn, error
-`
+export const serveCommand: CommandSpec = {
+  name: 'serve',
+  usage: ['[--nut-confpath DIR | --config FILE] [options]'],
+  summary: 'run the broker: devices, NUT server, monitor, rules',
+  options: {
+    'nut-confpath': {
+      type: 'string',
+      value: 'DIR',
+      help: 'read ups.conf, upsd.conf, upsd.users (and upsmon.conf) from DIR,\nas upsd does',
+      default: '$NUT_CONFPATH, else /etc/nut',
+    },
+    config: {
+      type: 'string',
+      short: 'c',
+      value: 'FILE',
+      help: "read nutshell's native YAML configuration instead",
+    },
+    'driver-sockets': {
+      type: 'boolean',
+      help: 'also expose every device as a NUT driver state socket\n(STATEPATH/nutshell-<ups>), so a real upsd with `driver = nutshell`\nin its ups.conf serves it',
+    },
+    'driver-socket-dir': {
+      type: 'string',
+      value: 'DIR',
+      help: 'where those sockets go',
+      default: 'the configured STATEPATH',
+    },
+    ...logOptionSpecs,
+  },
+  examples: [
+    'nutshell serve --nut-confpath /etc/nut',
+    'nutshell serve --config nutshell.yaml --log-format json',
+  ],
+}
 
 export async function run(args: string[]): Promise<number> {
-  let values: ReturnType<typeof parseServeArgs>
-  try {
-    values = parseServeArgs(args)
-  } catch (error) {
-    process.stderr.write(`nutshell serve: ${(error as Error).message}\n\n${usage}`)
-    return 2
-  }
-  if (values.help === true) {
-    process.stdout.write(usage)
-    return 0
+  const parsed = parseCommand(serveCommand, args)
+  if (!parsed.ok) return parsed.code
+  const logOptions = readLogOptions(parsed.values)
+  if (!logOptions.ok) return usageFailure(serveCommand, logOptions.message)
+  const values = {
+    config: stringValue(parsed.values, 'config'),
+    'nut-confpath': stringValue(parsed.values, 'nut-confpath'),
+    'driver-sockets': parsed.values['driver-sockets'] === true,
+    'driver-socket-dir': stringValue(parsed.values, 'driver-socket-dir'),
   }
   if (values.config !== undefined && values['nut-confpath'] !== undefined) {
     process.stderr.write('nutshell serve: give either --config or --nut-confpath, not both\n')
@@ -53,7 +75,7 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write('nutshell serve: the configuration has errors; nothing was started\n')
     return 1
   }
-  const log = createLogger(values['log-level'] === undefined ? {} : { level: values['log-level'] })
+  const log = createLogger(logOptions.options)
   let broker: Broker
   try {
     const wantSockets =
@@ -77,9 +99,9 @@ export async function run(args: string[]): Promise<number> {
       log.error('reload: the configuration has errors; keeping the running one')
       return
     }
+    // A failed rules reload has been logged with its report (RULE3002): once is enough.
     const outcome = await broker.reload(next.value)
-    if (!outcome.ok) log.error({ report: outcome.report }, 'reload: rules kept as they were')
-    else log.info('reloaded users and rules')
+    if (outcome.ok) log.info('reloaded users and rules')
   })
 }
 
@@ -108,19 +130,4 @@ export function waitForStop(broker: Broker, reload?: () => Promise<void>): Promi
     process.once('SIGTERM', stop)
     process.on('SIGHUP', onHup)
   })
-}
-
-function parseServeArgs(args: string[]) {
-  return parseArgs({
-    args,
-    options: {
-      'nut-confpath': { type: 'string' },
-      config: { type: 'string', short: 'c' },
-      'log-level': { type: 'string' },
-      'driver-sockets': { type: 'boolean' },
-      'driver-socket-dir': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  }).values
 }

@@ -9,7 +9,6 @@
 import { readFileSync } from 'node:fs'
 import { readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { parseArgs } from 'node:util'
 import { nutDefaults } from '../../config/from-nut.ts'
 import { loadNutConfigDir, nutConfPath } from '../../config/nut-dir.ts'
 import type { BrokerConfig } from '../../config/types.ts'
@@ -17,26 +16,49 @@ import { describeError } from '../../core/errors.ts'
 import { createLogger, type Logger } from '../../core/log.ts'
 import { nutshellVersion, nutVersion } from '../../core/version.ts'
 import { formatDiagnostic } from '../../protocol/nut-config/diagnostic.ts'
+import { type CommandSpec, flagCount, parseCommand, stringValue, usageFailure } from '../args.ts'
+import { logOptionSpecs, readLogOptions } from '../log-options.ts'
 import { UpsdRuntime } from './upsd-runtime.ts'
 
-const usage = `usage: nutshell upsd [OPTIONS]
-
-  -c reload|stop   signal the running upsd (reload: re-read the config files)
-  -P PID           the process -c signals, instead of the PID file
-  -D               raise the log level (repeat for more); stays in the foreground
-  -F               stay in the foreground (always the case)
-  -B               accepted for compatibility; nutshell upsd never forks
-  -u USER          drop to USER after opening the listeners (default as upsd: nut,
-                   when started as root and that user exists)
-  -q               lower the log level (warnings only)
-  -4, -6           accepted for compatibility; the LISTEN lines of upsd.conf decide
-  -V               print the version
-  -h               this help
+export const upsdCommand: CommandSpec = {
+  name: 'upsd',
+  usage: ['[-D...] [-q] [-u USER] [options]', '-c reload|stop [-P PID]'],
+  summary: "a drop-in for NUT's upsd beside NUT's drivers",
+  options: {
+    c: {
+      type: 'string',
+      value: 'reload|stop',
+      help: 'signal the running upsd (reload: re-read the config files)',
+    },
+    P: { type: 'string', value: 'PID', help: 'the process -c signals, instead of the PID file' },
+    D: {
+      type: 'boolean',
+      multiple: true,
+      help: 'raise the log level (-D debug, -DD trace); stays in the foreground',
+    },
+    q: { type: 'boolean', multiple: true, help: 'lower the log level (warnings only)' },
+    F: { type: 'boolean', help: 'stay in the foreground (always the case)' },
+    B: { type: 'boolean', help: 'accepted for compatibility; nutshell upsd never forks' },
+    u: {
+      type: 'string',
+      value: 'USER',
+      help: 'drop to USER after opening the listeners',
+      default: 'as upsd: nut, when started as root and that user exists',
+    },
+    '4': { type: 'boolean', help: 'accepted for compatibility', hidden: true },
+    '6': { type: 'boolean', help: 'accepted for compatibility', hidden: true },
+    V: { type: 'boolean', help: 'print the version' },
+    ...logOptionSpecs,
+  },
+  notes: `Reads ups.conf, upsd.conf and upsd.users from $NUT_CONFPATH and serves every driver's
+state socket over NUT's protocol.
 
 Environment: NUT_CONFPATH (config files, default /etc/nut), NUT_STATEPATH (driver
 sockets, default /run/nut, overridden by upsd.conf STATEPATH), NUT_ALTPIDPATH (PID file
-upsd.pid, default the state path).
-`
+upsd.pid, default the state path). --log-level wins over -D and -q. -4 and -6 are
+accepted for compatibility: the LISTEN lines of upsd.conf decide.`,
+  examples: ['NUT_CONFPATH=/etc/nut nutshell upsd -D', 'nutshell upsd -c reload'],
+}
 
 function pidFilePath(env: NodeJS.ProcessEnv): string {
   const dir = env['NUT_ALTPIDPATH'] || env['NUT_STATEPATH'] || nutDefaults.statePath
@@ -106,26 +128,26 @@ function dropPrivileges(requested: string | undefined, log: Logger): void {
 }
 
 export async function run(args: string[]): Promise<number> {
-  let values: ReturnType<typeof parse>
-  try {
-    values = parse(args)
-  } catch (error) {
-    process.stderr.write(`nutshell upsd: ${describeError(error)}\n\n${usage}`)
-    return 1
+  const parsed = parseCommand(upsdCommand, args)
+  if (!parsed.ok) return parsed.code
+  const values = {
+    c: stringValue(parsed.values, 'c'),
+    P: stringValue(parsed.values, 'P'),
+    u: stringValue(parsed.values, 'u'),
+    V: flagCount(parsed.values, 'V') > 0,
   }
-  if (values.h === true) {
-    process.stdout.write(usage)
-    return 0
-  }
-  if (values.V === true) {
+  if (values.V) {
     process.stdout.write(`nutshell upsd ${nutshellVersion} (NUT upsd ${nutVersion} compatible)\n`)
     return 0
   }
   if (values.c !== undefined) return signalRunning(values.c, values.P)
 
-  const debug = (values.D?.length ?? 0) - (values.q?.length ?? 0)
+  const debug = flagCount(parsed.values, 'D') - flagCount(parsed.values, 'q')
   const level = debug >= 2 ? 'trace' : debug === 1 ? 'debug' : debug === 0 ? 'info' : 'warn'
-  const log = createLogger({ level })
+  // -D and -q only move the default: --log-level and NUTSHELL_LOG_LEVEL say it exactly.
+  const logOptions = readLogOptions(parsed.values, process.env, debug === 0 ? undefined : level)
+  if (!logOptions.ok) return usageFailure(upsdCommand, logOptions.message)
+  const log = createLogger(logOptions.options)
   const dir = nutConfPath()
   const config = await load(dir)
   if (config === undefined) return 1
@@ -175,24 +197,4 @@ export async function run(args: string[]): Promise<number> {
     process.on('SIGTERM', onStop)
     process.on('SIGINT', onStop)
   })
-}
-
-function parse(args: string[]) {
-  return parseArgs({
-    args,
-    allowPositionals: false,
-    options: {
-      c: { type: 'string' },
-      P: { type: 'string' },
-      D: { type: 'boolean', multiple: true },
-      F: { type: 'boolean' },
-      B: { type: 'boolean' },
-      u: { type: 'string' },
-      h: { type: 'boolean' },
-      V: { type: 'boolean' },
-      q: { type: 'boolean', multiple: true },
-      '4': { type: 'boolean' },
-      '6': { type: 'boolean' },
-    },
-  }).values
 }

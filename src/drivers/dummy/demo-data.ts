@@ -1,13 +1,13 @@
 /**
  * The data `nutshell demo` replays: a simulated 1500 VA UPS living through a power cut,
- * in a loop of about 77 seconds (TIMERs add up to 75 s, plus one 2 s poll interval
+ * in a loop of about 83 seconds (TIMERs add up to 81 s, plus one 2 s poll interval
  * before each new pass), so a person watching sees every phase:
  *
  *   0 s   on line, battery full (OL)
  *  12 s   mains fail: on battery, charge and runtime falling (OB DISCHRG)
- *  42 s   low battery (OB DISCHRG LB): a monitor would shut its systems down here
- *  51 s   power back, recharging (OL CHRG), charge rising
- *  77 s   the loop starts again, on line with a full battery
+ *  42 s   low battery (OB DISCHRG LB): a monitor shuts its systems down here
+ *  51 s   power back, recharging (OL CHRG), charge rising step by step
+ *  78 s   charged (OL, 100 %); the next pass starts from there, so nothing jumps
  *
  * It is a plain dummy-ups `.seq` file (the same file runs on Debian's real dummy-ups),
  * kept in this module so that the build ships it without copying data files.
@@ -18,7 +18,7 @@ import type { DeviceConfig } from '../../config/types.ts'
 
 export const demoFileName = 'demo-power-cut.seq'
 
-export const demoPowerCutSeq = `# A simulated 1500 VA UPS living through a power cut, in a loop of about 77 seconds.
+export const demoPowerCutSeq = `# A simulated 1500 VA UPS living through a power cut, in a loop of about 83 seconds.
 # nutshell demo replays this file with the built-in dummy-ups driver (dummy-loop mode).
 # Phase 1: on line, battery full.
 ups.mfr: "Demo Power"
@@ -163,6 +163,17 @@ battery.charge: 94
 battery.runtime: 2256
 battery.voltage: 27.1
 ups.temperature: 31.6
+TIMER 3
+battery.charge: 98
+battery.runtime: 2352
+battery.voltage: 27.0
+ups.temperature: 31.5
+TIMER 3
+# Phase 5: charged; the next pass starts here (phase 1 sets the same values).
+ups.status: OL
+battery.charge: 100
+battery.runtime: 2400
+battery.voltage: 26.8
 TIMER 3
 `
 

@@ -18,7 +18,7 @@ import { isAbsolute, join } from 'node:path'
 import type { DeviceConfig } from '../../config/types.ts'
 import type { TimerHandle } from '../../core/clock.ts'
 import { describeError } from '../../core/errors.ts'
-import { RateLimitedLog } from '../../core/log.ts'
+import { bindOnce, type Logger, RateLimitedLog } from '../../core/log.ts'
 import type { CommandOutcome, DeviceController } from '../../devices/command-result.ts'
 import type { Device } from '../../devices/device.ts'
 import type { Driver, DriverContext } from '../driver.ts'
@@ -59,6 +59,8 @@ export class DummyDriver implements Driver {
   private readonly setup: DriverSetup
   private readonly device: Device
   private readonly context: DriverContext
+  /** Bound to the device: its lines carry `device` once, whoever made the context. */
+  private readonly log: Logger
   private readonly failures: RateLimitedLog
   private timer: TimerHandle | undefined
   private mirrorTimer: TimerHandle | undefined
@@ -75,6 +77,7 @@ export class DummyDriver implements Driver {
   constructor(config: DeviceConfig, device: Device, context: DriverContext) {
     this.device = device
     this.context = context
+    this.log = bindOnce(context.log, { device: device.name })
     this.mode = resolveMode(config.port, config.options['mode'])
     this.setup = driverSetup(config, this.mode.reported)
     this.path = dummyDataPath(config.port, context.configDir)
@@ -82,9 +85,9 @@ export class DummyDriver implements Driver {
   }
 
   async start(): Promise<void> {
-    const log = this.context.log
-    if (this.mode.warning !== undefined) log.warn({ device: this.device.name }, this.mode.warning)
-    for (const warning of this.setup.warnings) log.warn({ device: this.device.name }, warning)
+    const log = this.log
+    if (this.mode.warning !== undefined) log.warn(this.mode.warning)
+    for (const warning of this.setup.warnings) log.warn(warning)
     this.device.attachController(this.controller())
     await this.track(this.beginPass())
   }
@@ -107,10 +110,7 @@ export class DummyDriver implements Driver {
 
   private track(work: Promise<void>): Promise<void> {
     const tracked = work.catch((error: unknown) => {
-      this.context.log.error(
-        { device: this.device.name, err: describeError(error) },
-        'dummy driver failed',
-      )
+      this.log.error({ err: describeError(error) }, 'dummy driver failed')
     })
     this.inFlight.add(tracked)
     void tracked.finally(() => this.inFlight.delete(tracked))
@@ -195,10 +195,7 @@ export class DummyDriver implements Driver {
     }
     if (this.stopped) return
     if (mtimeMs !== this.mtimeMs) {
-      this.context.log.info(
-        { device: this.device.name, file: this.path },
-        'data file changed; replaying it',
-      )
+      this.log.info({ file: this.path }, 'data file changed; replaying it')
       await this.beginPass()
       return
     }
@@ -224,8 +221,8 @@ export class DummyDriver implements Driver {
     this.device.setCommState('lost')
     const suppressed = this.failures.allow('read')
     if (suppressed < 0) return
-    this.context.log.error(
-      { device: this.device.name, file: this.path, suppressed },
+    this.log.error(
+      { file: this.path, suppressed },
       `cannot read dummy-ups data file ${this.path}: ${describeError(error)}; retrying`,
     )
   }
@@ -233,9 +230,9 @@ export class DummyDriver implements Driver {
   private report(text: string): void {
     for (const d of parseDummyData(text).diagnostics) {
       const where = `${this.path}:${d.line}:${d.column}`
-      const fields = { device: this.device.name, file: this.path, line: d.line, column: d.column }
-      if (d.severity === 'error') this.context.log.error(fields, `${where}: ${d.message}`)
-      else this.context.log.warn(fields, `${where}: ${d.message}`)
+      const fields = { file: this.path, line: d.line, column: d.column }
+      if (d.severity === 'error') this.log.error(fields, `${where}: ${d.message}`)
+      else this.log.warn(fields, `${where}: ${d.message}`)
     }
   }
 

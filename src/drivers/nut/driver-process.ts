@@ -15,6 +15,7 @@ export interface DriverProcessOptions {
   /** NUT_STATEPATH (and NUT_ALTPIDPATH unless the environment sets one). */
   statePath: string
   clock: Clock
+  /** Bound to the device: lines do not repeat its name. */
   log: Logger
   /** Restart delay after a death; doubles after each quick death (defaults 500 ms .. 30 s). */
   restartMinMs?: number
@@ -103,14 +104,14 @@ export class DriverProcess {
         if (line.trim() === '') continue
         this.tail.push(line.slice(0, 300))
         if (this.tail.length > outputTailLines) this.tail.shift()
-        options.log.debug({ ups: options.ups, output: line.slice(0, 300) }, 'driver output')
+        options.log.debug({ output: line.slice(0, 300) }, 'driver output')
       }
     }
     child.stdout?.on('data', keep)
     child.stderr?.on('data', keep)
     child.on('error', (error) => this.onExit(child, null, error.message))
     child.on('exit', (code, signal) => this.onExit(child, code, signal ?? undefined))
-    options.log.debug({ ups: options.ups, pid: child.pid, args: this.args() }, 'driver started')
+    options.log.debug({ pid: child.pid, args: this.args() }, 'driver started')
   }
 
   private onExit(child: ChildProcess | undefined, code: number | null, why?: string): void {
@@ -121,7 +122,7 @@ export class DriverProcess {
     const ran = options.clock.now() - this.startedAt
     const quick = ran < (options.quickDeathMs ?? 3000)
     if (!quick) this.delay = options.restartMinMs ?? 500
-    const fields = { ups: options.ups, code, signal: why, ranMs: Math.round(ran) }
+    const fields = { code, signal: why, ranMs: Math.round(ran) }
     // A driver that keeps failing at start is worth a warning (rarely); one killed after
     // running a while is an outage the state-socket link already logs.
     if (quick && this.limiter.allow(`quick-${options.ups}`) >= 0) {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import type { DeviceConfig } from '../../config/types.ts'
+import { bindOnce } from '../../core/log.ts'
 import type { Device } from '../../devices/device.ts'
 import type { Driver, DriverContext, DriverFactory } from '../driver.ts'
 import { DriverProcess } from './driver-process.ts'
@@ -26,7 +27,7 @@ export class NutDriver implements Driver {
 
   constructor(config: DeviceConfig, device: Device, context: DriverContext) {
     const settings = context.nutDrivers ?? {}
-    const log = context.log.child({ driver: config.driver, ups: config.name })
+    const log = bindOnce(context.log, { device: config.name }).child({ driver: config.driver })
     this.link = new StateSocketLink({
       device,
       socketPath: driverSocketPath(context.statePath, config.driver, config.name),

@@ -1,5 +1,5 @@
 import type { Clock } from '../../core/clock.ts'
-import type { Logger } from '../../core/log.ts'
+import { bindOnce, type Logger } from '../../core/log.ts'
 import type { StaleReason, Verdict } from './staleness.ts'
 
 const reasonText: Record<StaleReason, string> = {
@@ -17,14 +17,13 @@ const reasonText: Record<StaleReason, string> = {
 export class OutageLog {
   private readonly log: Logger
   private readonly clock: Clock
-  private readonly what: Record<string, unknown>
   private since: number | undefined
   private everUp = false
 
   constructor(log: Logger, clock: Clock, what: Record<string, unknown>) {
-    this.log = log
+    // The caller's logger may carry `device` already: bind only what it lacks.
+    this.log = bindOnce(log, what)
     this.clock = clock
-    this.what = what
   }
 
   update(verdict: Verdict, detail?: string): void {
@@ -32,10 +31,7 @@ export class OutageLog {
     if (verdict.state === 'ok') {
       if (this.since !== undefined || !this.everUp) {
         const downMs = this.since === undefined ? undefined : Math.round(now - this.since)
-        this.log.info(
-          { ...this.what, downMs },
-          this.everUp ? 'driver data usable again' : 'attached to driver',
-        )
+        this.log.info({ downMs }, this.everUp ? 'driver data usable again' : 'attached to driver')
       }
       this.since = undefined
       this.everUp = true
@@ -45,13 +41,13 @@ export class OutageLog {
     if (this.since !== undefined) return
     this.since = now
     this.log.warn(
-      { ...this.what, state: verdict.state, reason, detail },
+      { state: verdict.state, reason, detail },
       this.everUp ? reasonText[reason] : `waiting for driver: ${reasonText[reason]}`,
     )
   }
 
   /** Something worth a debug line only (a violation while already down, a retry...). */
   debug(message: string, detail?: Record<string, unknown>): void {
-    this.log.debug({ ...this.what, ...detail }, message)
+    this.log.debug(detail ?? {}, message)
   }
 }

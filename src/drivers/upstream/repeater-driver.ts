@@ -24,7 +24,7 @@ import {
 import type { DeviceConfig } from '../../config/types.ts'
 import type { TimerHandle } from '../../core/clock.ts'
 import { describeError, NutshellError } from '../../core/errors.ts'
-import { RateLimitedLog } from '../../core/log.ts'
+import { bindOnce, type Logger, RateLimitedLog } from '../../core/log.ts'
 import type { CommandOutcome, DeviceController } from '../../devices/command-result.ts'
 import type { Device } from '../../devices/device.ts'
 import type { Driver, DriverContext } from '../driver.ts'
@@ -42,6 +42,8 @@ export class RepeaterDriver implements Driver {
   readonly address: UpsAddress
   private readonly device: Device
   private readonly context: DriverContext
+  /** Bound to the device: its lines carry `device` once, whoever made the context. */
+  private readonly log: Logger
   private readonly setup: DriverSetup
   private readonly pollMs: number
   private readonly credentials: { username: string; password: string } | undefined
@@ -70,6 +72,7 @@ export class RepeaterDriver implements Driver {
     this.address = parsed.value
     this.device = device
     this.context = context
+    this.log = bindOnce(context.log, { device: device.name })
     const options = { ...config.options }
     const username = options['username']
     const password = options['password']
@@ -86,8 +89,7 @@ export class RepeaterDriver implements Driver {
   }
 
   async start(): Promise<void> {
-    for (const warning of this.setup.warnings)
-      this.context.log.warn({ device: this.device.name }, warning)
+    for (const warning of this.setup.warnings) this.log.warn(warning)
     this.device.attachController(this.controller())
     await this.pollNow()
   }
@@ -173,8 +175,8 @@ export class RepeaterDriver implements Driver {
     if (this.device.commState === 'ok') this.device.setCommState('stale')
     const suppressed = this.failures.allow(remoteSaid ? error.word : 'link')
     if (suppressed < 0) return
-    this.context.log.warn(
-      { device: this.device.name, upstream: formatUpsAddress(this.address), suppressed },
+    this.log.warn(
+      { upstream: formatUpsAddress(this.address), suppressed },
       `repeater cannot read ${formatUpsAddress(this.address)}: ${describeError(error)}`,
     )
   }
@@ -247,8 +249,7 @@ export class RepeaterDriver implements Driver {
   ): Promise<CommandOutcome> {
     if (this.stopped) return 'ERR FAILED'
     if (this.credentials === undefined) {
-      this.context.log.warn(
-        { device: this.device.name },
+      this.log.warn(
         'repeater: SET and INSTCMD need username and password for the remote upsd in the device section',
       )
       return 'ERR FAILED'
@@ -268,10 +269,7 @@ export class RepeaterDriver implements Driver {
     } catch (error) {
       if (isNutServerError(error)) return outcomeOfRefusal(error.word)
       this.control = undefined
-      this.context.log.warn(
-        { device: this.device.name, err: describeError(error) },
-        'repeater: remote command failed',
-      )
+      this.log.warn({ err: describeError(error) }, 'repeater: remote command failed')
       return 'ERR FAILED'
     }
   }
