@@ -256,7 +256,7 @@ function scanIncludePath(
       diagnostic(
         'PM1012',
         file,
-        { start, end: Math.max(pos, start + 1) },
+        { start, end: Math.max(pos, Math.min(start + 1, text.length)) },
         run === '' ? 'A path is expected after include.' : `Bad include path ${run}.`,
         {
           advice:
