@@ -2,23 +2,12 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
 import { fragment, powermanFile } from '../../../test/fixtures/powerman/arbitraries.ts'
+import { stripSpans } from '../../../test/fixtures/powerman/strip-spans.ts'
 import type { Item, SpecItem, Stmt } from './ast.ts'
 import { lex } from './lexer.ts'
 import { loadPowermanText } from './load.ts'
 import { type IncludeReader, parsePowerman } from './parser.ts'
 import { printPowerman } from './printer.ts'
-
-/** The tree without positions, for comparing a parse with a re-parse. */
-export function stripSpans(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(stripSpans)
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {}
-    for (const [k, v] of Object.entries(value))
-      if (k !== 'span' && k !== 'nameSpan') out[k] = stripSpans(v)
-    return out
-  }
-  return value
-}
 
 const spec = `# a spec written for these tests
 specification "toy" {
