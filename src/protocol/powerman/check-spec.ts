@@ -92,17 +92,21 @@ export function checkSpec(
           advice: 'Keep one.',
         })
     } else seen.set(key, { file: at, span: item.kind === 'script' ? item.nameSpan : item.span })
-    if (item.kind === 'timeout') timeout = item.seconds.value
+    if (item.kind === 'timeout')
+      timeout = item.seconds.text === '' ? Number.NaN : item.seconds.value
     if (item.kind === 'script') {
       if (item.name === 'login') hasLogin = true
       checkStatements(item.body, at, item.name, report, options)
     }
   }
+  // An empty specification is already a syntax error.
+  if (items.length === 0) return
   if (!hasLogin)
     report('PM2003', file, name.span, `Specification "${name.value}" has no login script.`, {
       advice:
         'powermand runs login on every connect and crashes when a device has none; write script login { ... } (it may just expect the first prompt).',
     })
+  // A NaN timeout is one whose number is missing, already reported.
   if (timeout === undefined || timeout === 0)
     report(
       'PM2004',

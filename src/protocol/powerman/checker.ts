@@ -104,7 +104,6 @@ export function checkPowerman(
             item.level.span,
             `Unknown log level "${item.level.value}".${didYouMean(suggest(item.level.value, logLevels))}`,
             {
-              severity: 'warning',
               advice: `Levels are ${logLevels.slice(0, 8).join(', ')} (as for logger(1)).`,
             },
           )
@@ -168,6 +167,8 @@ function checkDevice(
       file: at,
       span: item.name.span,
     })
+  // A WHERE the parser found missing is already reported.
+  if (item.where.span.start === item.where.span.end) return
   const { problems } = parseDeviceWhere(item.where.value, item.flags?.value)
   for (const p of problems) {
     const target = p.field === 'flags' && item.flags !== undefined ? item.flags : item.where
@@ -235,7 +236,7 @@ function checkNode(
       }
     } else if (device.fixed !== undefined && !device.fixed.includes(plug)) {
       problem(
-        `Unknown plug name "${plug}".${didYouMean(suggest(plug, device.fixed))}`,
+        `Unknown plug name "${plug}".${plug.length < 3 ? '' : didYouMean(suggest(plug, device.fixed))}`,
         item.plugs?.span,
       )
       return

@@ -4,8 +4,8 @@ import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { stripSpans } from '../../../test/fixtures/powerman/strip-spans.ts'
 import { flatten } from './check-spec.ts'
-import { loadPowermanFile } from './load-file.ts'
 import { loadPowermanText } from './load.ts'
+import { loadPowermanFile } from './load-file.ts'
 import { parsePowerman } from './parser.ts'
 import { printPowerman } from './printer.ts'
 import { renderDiagnostics } from './render.ts'
@@ -32,7 +32,11 @@ describe("Debian's /etc/powerman .dev files", () => {
     it(`${name} parses cleanly and round-trips`, () => {
       const loaded = loadPowermanFile(join(dir, name))
       assert.ok(!('error' in loaded), 'error' in loaded ? loaded.error : '')
-      assert.equal(loaded.diagnostics.length, 0, renderDiagnostics(loaded.sources, loaded.diagnostics))
+      assert.equal(
+        loaded.diagnostics.length,
+        0,
+        renderDiagnostics(loaded.sources, loaded.diagnostics),
+      )
       const specs = loaded.file.items.filter((i) => i.kind === 'specification')
       assert.ok(specs.length >= 1)
       const text = loaded.sources.get(join(dir, name)) ?? ''
@@ -45,14 +49,26 @@ describe("Debian's /etc/powerman .dev files", () => {
 
   it('all load through one powerman.conf that includes them by absolute path', () => {
     const conf = files.map((f) => `include "${join(dir, f)}"`).join('\n')
-    const loaded = loadPowermanText('powerman.conf', `${conf}\ndevice "v0" "vpc" "/usr/sbin/vpcd |&"\nnode "n[0-15]" "v0"\n`, {
-      readInclude: (path) => {
-        const file = loadPowermanFile(path)
-        return 'error' in file ? { error: file.error } : { name: path, text: file.sources.get(path) ?? '' }
+    const loaded = loadPowermanText(
+      'powerman.conf',
+      `${conf}\ndevice "v0" "vpc" "/usr/sbin/vpcd |&"\nnode "n[0-15]" "v0"\n`,
+      {
+        readInclude: (path) => {
+          const file = loadPowermanFile(path)
+          return 'error' in file
+            ? { error: file.error }
+            : { name: path, text: file.sources.get(path) ?? '' }
+        },
       },
-    })
-    assert.equal(loaded.diagnostics.length, 0, renderDiagnostics(loaded.sources, loaded.diagnostics))
-    const specs = flatten(loaded.file.items, 'powerman.conf').filter((i) => i.item.kind === 'specification')
+    )
+    assert.equal(
+      loaded.diagnostics.length,
+      0,
+      renderDiagnostics(loaded.sources, loaded.diagnostics),
+    )
+    const specs = flatten(loaded.file.items, 'powerman.conf').filter(
+      (i) => i.item.kind === 'specification',
+    )
     // 68 specifications in 61 files, none named twice (Debian 12's powerman 2.3.27-2).
     assert.equal(specs.length, 68)
   })

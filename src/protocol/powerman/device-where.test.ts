@@ -16,7 +16,12 @@ describe('device transports', () => {
       parity: 'e',
       stopBits: 2,
     })
-    assert.deepEqual(parseDeviceWhere('pdu1:23', 'quiet').transport, { kind: 'tcp', host: 'pdu1', port: 23, quiet: true })
+    assert.deepEqual(parseDeviceWhere('pdu1:23', 'quiet').transport, {
+      kind: 'tcp',
+      host: 'pdu1',
+      port: 23,
+      quiet: true,
+    })
   })
 
   it('report what powermand refuses or mishandles', () => {
@@ -25,7 +30,7 @@ describe('device transports', () => {
     assert.deepEqual(messages('pdu1'), ['error where'])
     assert.deepEqual(messages('pdu1:0'), ['error where'])
     assert.deepEqual(messages('pdu1:23', 'loud'), ['error flags'])
-    assert.deepEqual(messages('/dev/ttyS0'), ['warning where'])
+    assert.deepEqual(messages('/dev/ttyS0'), ['error where'])
     assert.deepEqual(messages('/dev/ttyS0', '9601,8n1'), ['error flags'])
     assert.deepEqual(messages('vpcd |&'), ['warning where'])
   })

@@ -90,9 +90,8 @@ function serial(
   if (flags === undefined) {
     problems.push({
       field: 'where',
-      severity: 'warning',
-      message:
-        'a serial device without "baud,DPS" flags; powermand does not handle a missing flags string safely',
+      severity: 'error',
+      message: 'a serial device without "baud,DPS" flags; Debian\'s powermand 2.3.27 crashes on it',
     })
     return {
       transport: { kind: 'serial', path, baud: 9600, dataBits: 8, parity: 'n', stopBits: 1 },

@@ -15,7 +15,10 @@ describe('hostlists', () => {
   })
 
   it('compress into the sorted bracketed form powerman prints', () => {
-    assert.equal(compressHostlist(['t9', 't1', 't2', 't3', 't4', 't5', 't6', 't7', 't10', 't11']), 't[1-7,9-11]')
+    assert.equal(
+      compressHostlist(['t9', 't1', 't2', 't3', 't4', 't5', 't6', 't7', 't10', 't11']),
+      't[1-7,9-11]',
+    )
     assert.equal(compressHostlist(['8', '9', '10', '12']), '[8-10,12]')
     assert.equal(compressHostlist(['n5']), 'n5')
     assert.equal(compressHostlist(['p01', 'p02', 'p10', 'b']), 'b,p[01-02,10]')
@@ -23,12 +26,16 @@ describe('hostlists', () => {
 
   it('expand what they compress', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(fc.nat(40), { minLength: 1, maxLength: 12 }), fc.constantFrom('n', 'rack-', ''), (nums, prefix) => {
-        const names = nums.map((n) => `${prefix}${n}`)
-        const back = expandHostlist(compressHostlist(names))
-        assert.ok('names' in back)
-        assert.deepEqual([...back.names].sort(), [...names].sort())
-      }),
+      fc.property(
+        fc.uniqueArray(fc.nat(40), { minLength: 1, maxLength: 12 }),
+        fc.constantFrom('n', 'rack-', ''),
+        (nums, prefix) => {
+          const names = nums.map((n) => `${prefix}${n}`)
+          const back = expandHostlist(compressHostlist(names))
+          assert.ok('names' in back)
+          assert.deepEqual([...back.names].sort(), [...names].sort())
+        },
+      ),
     )
   })
 })

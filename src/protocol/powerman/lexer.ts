@@ -54,7 +54,7 @@ const simpleEscapes: Readonly<Record<string, string>> = {
 const isWordChar = (ch: string | undefined): boolean => ch !== undefined && /[A-Za-z_]/.test(ch)
 const isDigit = (ch: string | undefined): boolean => ch !== undefined && ch >= '0' && ch <= '9'
 /** Characters that start some token or blank; anything else is unexpected. */
-const startsSomething = /[A-Za-z_0-9.$"{}=# \t\r\n]/
+const startsSomething = /[A-Za-z_0-9.$"'{}=# \t\r\n]/
 
 export function lex(text: string, file: string): { tokens: Token[]; diagnostics: Diagnostic[] } {
   const tokens: Token[] = []
@@ -122,6 +122,28 @@ export function lex(text: string, file: string): { tokens: Token[]; diagnostics:
       })
       continue
     }
+    if (ch === "'") {
+      // A common slip: single quotes. Read it as a string so the rest still parses.
+      const newline = text.indexOf('\n', pos + 1)
+      const lineEnd = newline < 0 ? text.length : newline
+      const close = text.indexOf("'", pos + 1)
+      const end = close >= 0 && close < lineEnd ? close + 1 : lineEnd
+      const value = text.slice(start + 1, close >= 0 && close < lineEnd ? close : lineEnd)
+      pos = end
+      add(
+        diagnostic(
+          'PM1001',
+          file,
+          { start, end },
+          'Strings are written in double quotes, not single quotes.',
+          {
+            advice: `Write "${value}".`,
+          },
+        ),
+      )
+      push('string', start, end, value)
+      continue
+    }
     if (ch === '$' || ch === '{' || ch === '}' || ch === '=') {
       pos++
       push(ch, start, pos, ch)
@@ -169,7 +191,7 @@ export function lex(text: string, file: string): { tokens: Token[]; diagnostics:
         continue
       }
       const retired = retiredWords[word]
-      const guess = word === 'plugname' ? 'plug name' : suggest(word, spellingCandidates)
+      const guess = word === 'plugname' ? 'plug name' : spellingGuess(word)
       add(
         diagnostic(
           'PM1003',
@@ -199,6 +221,17 @@ export function lex(text: string, file: string): { tokens: Token[]; diagnostics:
   }
   push('eof', pos, pos, '')
   return { tokens, diagnostics }
+}
+
+/** The nearest keyword, counting a swap of two neighbouring letters as one slip. */
+function spellingGuess(word: string): string | undefined {
+  const near = suggest(word, spellingCandidates)
+  if (near !== undefined) return near
+  for (let i = 0; i + 1 < word.length; i++) {
+    const swapped = word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2)
+    if (keywords.has(swapped)) return swapped
+  }
+  return undefined
 }
 
 function adviceForCharacter(bad: string): string {

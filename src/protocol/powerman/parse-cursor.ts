@@ -99,7 +99,7 @@ export class TokenCursor {
         ? 'Numbers are written without quotes, in seconds: timeout 10, delay 0.5.'
         : 'A number of seconds such as 10 or 0.5.',
     )
-    return { text: '0', value: 0, span: { start: token.start, end: token.start } }
+    return { text: '', value: Number.NaN, span: { start: token.start, end: token.start } }
   }
 
   /** `$N`: whitespace may stand between the `$` and the number, as in powerman. */

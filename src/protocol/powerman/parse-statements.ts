@@ -29,8 +29,9 @@ export abstract class StatementParser extends TokenCursor {
   protected block(owner: string): Stmt[] {
     const open = this.take('{', `'{' (the ${owner} block)`)
     if (open === undefined && this.peek().kind !== '{') return []
+    const before = this.diagnostics.length
     const body = this.statements()
-    if (body.length === 0 && this.peek().kind === '}')
+    if (body.length === 0 && this.peek().kind === '}' && this.diagnostics.length === before)
       this.error('PM1007', spanOf(this.peek()), `The ${owner} block is empty.`, {
         advice: 'powerman rejects an empty block; give it at least one statement, or leave it out.',
       })

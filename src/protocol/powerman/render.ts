@@ -46,17 +46,29 @@ function location(source: SourceFile, span: Span): string {
   return `${source.name}:${line}:${column}`
 }
 
+const maxFrameWidth = 120
+
 function frame(source: SourceFile, span: Span): string[] {
   const { line, column } = source.position(span.start)
-  const text = source.lineText(line).replace(/\t/g, ' ')
+  const full = source.lineText(line).replace(/\t/g, ' ')
   const end = source.position(Math.max(span.start, span.end))
-  const width =
-    end.line === line ? Math.max(1, end.column - column) : Math.max(1, text.length - column + 1)
+  let width =
+    end.line === line ? Math.max(1, end.column - column) : Math.max(1, full.length - column + 1)
+  // A very long line is shown as a window around the span, so a frame stays readable.
+  const from = full.length > maxFrameWidth ? Math.max(0, column - 1 - 20) : 0
+  let text = full.slice(from, from + maxFrameWidth)
+  let caretAt = column - 1 - from
+  if (from > 0) {
+    text = `...${text}`
+    caretAt += 3
+  }
+  if (from + maxFrameWidth < full.length) text += '...'
+  width = Math.min(width, Math.max(1, text.length - caretAt))
   const gutter = ' '.repeat(String(line).length)
   return [
     `${gutter} |`,
     `${line} | ${text}`,
-    `${gutter} | ${' '.repeat(column - 1)}${'^'.repeat(width)}`,
+    `${gutter} | ${' '.repeat(caretAt)}${'^'.repeat(width)}`,
   ]
 }
 
