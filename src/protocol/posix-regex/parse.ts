@@ -13,8 +13,8 @@ import {
   INSIDE_WORD,
   NOT_WORD_DELIM,
   peekToken,
-  type Token,
   Tok,
+  type Token,
   WORD_DELIM,
   WORD_FIRST,
   WORD_LAST,
@@ -240,7 +240,12 @@ class Parser {
       if (token.type === Tok.End) return -2
       if (token.type === Tok.CloseDup || (token.type === Tok.Char && token.value === 0x2c)) break
       const digit = token.type === Tok.Char && token.value >= 0x30 && token.value <= 0x39
-      num = !digit || num === -2 ? -2 : num === -1 ? token.value - 0x30 : Math.min(DUP_MAX + 1, num * 10 + token.value - 0x30)
+      num =
+        !digit || num === -2
+          ? -2
+          : num === -1
+            ? token.value - 0x30
+            : Math.min(DUP_MAX + 1, num * 10 + token.value - 0x30)
     }
     return num
   }
@@ -313,7 +318,8 @@ class Parser {
         case 'star':
           return { t: 'star', l: copy(node.l) }
         case 'sub':
-          return { t: 'sub', idx: node.idx, l: node.l === null ? null : copy(node.l), opt: node.opt }
+          // glibc's copies do not keep the optional mark (create_token_tree clears it).
+          return { t: 'sub', idx: node.idx, l: node.l === null ? null : copy(node.l), opt: false }
       }
     }
     return copy(tree)
@@ -326,11 +332,12 @@ class Parser {
     let pos = this.pos
     const set = emptySet()
     let nonMatch = false
-    if (pos >= src.length) return this.fail('REG_EBRACK', open)
+    // glibc says "invalid" rather than "unmatched" for a `[` or `[^` that ends the pattern.
+    if (pos >= src.length) return this.fail('REG_BADPAT', open)
     if (src.charCodeAt(pos) === 0x5e) {
       nonMatch = true
       pos++
-      if (pos >= src.length) return this.fail('REG_EBRACK', open)
+      if (pos >= src.length) return this.fail('REG_BADPAT', open)
     }
     let first = true
     for (;;) {

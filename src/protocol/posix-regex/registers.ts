@@ -24,7 +24,6 @@ import {
   charContext,
   contextAt,
   contextBefore,
-  PENDING_KINDS,
   pendingOf,
   type Subject,
   satisfiesAfter,
@@ -35,38 +34,29 @@ import { NEXT_NOTWORD, NEXT_WORD } from './tokens.ts'
 
 const CONTRADICTORY = (NEXT_WORD | NEXT_NOTWORD) >> 4
 
+/** States are (node, constraints of the anchors passed), packed as node * 256 + bits. */
+const KINDS = 256
+
 export function glibcRegisters(
   prog: Program,
   subject: Subject,
   s: number,
   e: number,
 ): Int32Array | undefined {
-  const n = prog.count
-  let stride = 1
-  for (let x = 0; x < n; x++) {
-    if (prog.type[x] === N_ANCHOR && pendingOf(prog.constraint[x] as number) !== 0) stride = PENDING_KINDS
-  }
-  const states = n * stride
-  const words = (states + 31) >>> 5
   const rows = e - s + 1
-  const alive = new Uint32Array(rows * words)
-  const sifted = new Uint32Array(rows * words)
-  const has = (bits: Uint32Array, row: number, c: number): boolean =>
-    ((bits[row * words + (c >>> 5)] as number) & (1 << (c & 31))) !== 0
-  const add = (bits: Uint32Array, row: number, c: number): void => {
-    const i = row * words + (c >>> 5)
-    bits[i] = (bits[i] as number) | (1 << (c & 31))
-  }
-  const node = (c: number): number => Math.floor(c / stride)
-  const pendingOfState = (c: number): number => c % stride
+  const alive: Array<Set<number>> = []
+  const sifted: Array<Set<number>> = []
+  const node = (c: number): number => Math.floor(c / KINDS)
+  const bitsOf = (c: number): number => c % KINDS
+  const after = (c: number): number => pendingOf(bitsOf(c))
   /** The epsilon successors of a state, lower-numbered node first. */
   const successors = (c: number): number[] => {
     const x = node(c)
-    let pending = pendingOfState(c)
-    if (prog.type[x] === N_ANCHOR) pending |= pendingOf(prog.constraint[x] as number)
+    let bits = bitsOf(c)
+    if (prog.type[x] === N_ANCHOR) bits |= prog.constraint[x] as number
     const out: number[] = []
     for (const y of [prog.eps1[x] as number, prog.eps2[x] as number]) {
-      if (y >= 0) out.push(y * stride + pending)
+      if (y >= 0) out.push(y * KINDS + bits)
     }
     return out
   }
@@ -74,22 +64,24 @@ export function glibcRegisters(
 
   // 1. Forward. Edges between alive states are kept per row for the backward pass.
   const reverse: Array<Map<number, number[]>> = []
-  let kernel: number[] = [prog.start * stride]
+  let kernel: number[] = [prog.start * KINDS]
   for (let row = 0; row < rows; row++) {
     const p = s + row
     const before = row === 0 ? contextBefore(subject, p) : charContext(text.charCodeAt(p - 1), true)
+    const here = new Set<number>()
+    alive.push(here)
     const back = new Map<number, number[]>()
     reverse.push(back)
-    const stack = kernel.map((c) => [c, -1] as const)
+    const stack = kernel.map((c) => [c, -1] as [number, number])
     const chars: number[] = []
     while (stack.length > 0) {
-      const [c, from] = stack.pop() as readonly [number, number]
+      const [c, from] = stack.pop() as [number, number]
       const x = node(c)
       const type = prog.type[x]
       if (type === N_ANCHOR) {
         const constraint = prog.constraint[x] as number
         if (!satisfiesBefore(constraint, before)) continue
-        const pending = pendingOfState(c) | pendingOf(constraint)
+        const pending = after(c) | pendingOf(constraint)
         if ((pending & CONTRADICTORY) === CONTRADICTORY) continue
       }
       if (from >= 0) {
@@ -97,8 +89,8 @@ export function glibcRegisters(
         if (list === undefined) back.set(c, [from])
         else list.push(from)
       }
-      if (has(alive, row, c)) continue
-      add(alive, row, c)
+      if (here.has(c)) continue
+      here.add(c)
       if (type === N_CHAR) chars.push(c)
       else if (type !== N_END) for (const d of successors(c)) stack.push([d, c])
     }
@@ -109,34 +101,44 @@ export function glibcRegisters(
     for (const c of chars) {
       const x = node(c)
       if ((prog.sets[x] as ByteSet)[byte] !== 1) continue
-      if (!satisfiesAfter(pendingOfState(c), consuming)) continue
-      kernel.push((prog.next[x] as number) * stride)
+      if (!satisfiesAfter(after(c), consuming)) continue
+      kernel.push((prog.next[x] as number) * KINDS)
     }
   }
 
-  // 2. Backward: from END at e (or a consuming state whose successor survived), back
-  // over the epsilon edges seen in step 1.
+  // 2. Backward, from one end state: glibc's halt node is the lowest-numbered END copy
+  // alive at e, and its copies made after anchors come after the original.
+  let halt = -1
+  const atEnd = contextAt(subject, e)
+  for (const c of alive[rows - 1] as Set<number>) {
+    if (node(c) !== prog.end || !satisfiesAfter(after(c), atEnd)) continue
+    if (halt < 0 || bitsOf(c) < bitsOf(halt)) halt = c
+  }
+  if (halt < 0) return undefined
   for (let row = rows - 1; row >= 0; row--) {
     const p = s + row
-    const after = contextAt(subject, p)
+    const context = contextAt(subject, p)
     const stack: number[] = []
-    for (let c = 0; c < states; c++) {
-      if (!has(alive, row, c)) continue
-      const x = node(c)
-      if (row === rows - 1) {
-        if (x === prog.end && satisfiesAfter(pendingOfState(c), after)) stack.push(c)
-      } else if (prog.type[x] === N_CHAR) {
-        if ((prog.sets[x] as ByteSet)[byteAt(text, p)] !== 1) continue
-        if (!satisfiesAfter(pendingOfState(c), after)) continue
-        if (has(sifted, row + 1, (prog.next[x] as number) * stride)) stack.push(c)
+    const here = new Set<number>()
+    sifted[row] = here
+    if (row === rows - 1) stack.push(halt)
+    else {
+      const byte = byteAt(text, p)
+      const next = sifted[row + 1] as Set<number>
+      for (const c of alive[row] as Set<number>) {
+        const x = node(c)
+        if (prog.type[x] !== N_CHAR || (prog.sets[x] as ByteSet)[byte] !== 1) continue
+        // glibc checks a copy's "after" condition here against the real context.
+        if (!satisfiesAfter(after(c), context)) continue
+        if (next.has((prog.next[x] as number) * KINDS)) stack.push(c)
       }
     }
     const back = reverse[row] as Map<number, number[]>
     while (stack.length > 0) {
       const c = stack.pop() as number
-      if (has(sifted, row, c)) continue
-      add(sifted, row, c)
-      for (const u of back.get(c) ?? []) if (!has(sifted, row, u)) stack.push(u)
+      if (here.has(c)) continue
+      here.add(c)
+      for (const u of back.get(c) ?? []) if (!here.has(u)) stack.push(u)
     }
   }
 
@@ -147,10 +149,11 @@ export function glibcRegisters(
   regs[1] = e
   let previous = regs.slice()
   const visited = new Set<number>()
-  let cur = prog.start * stride
+  let cur = prog.start * KINDS
   let p = s
   let stepsHere = 0
-  if (!has(sifted, 0, cur)) return undefined
+  const limit = 4 * prog.count * 8 + 8
+  if (!(sifted[0] as Set<number>).has(cur)) return undefined
   for (;;) {
     const x = node(cur)
     const type = prog.type[x]
@@ -168,22 +171,22 @@ export function glibcRegisters(
       } else regs[2 * r + 1] = p
     }
     if (x === prog.end) {
-      if (p === e) break
+      if (p === e && cur === halt) break
       return undefined
     }
     if (type === N_CHAR) {
       p++
-      cur = (prog.next[x] as number) * stride
+      cur = (prog.next[x] as number) * KINDS
       visited.clear()
       stepsHere = 0
       continue
     }
-    if (++stepsHere > 4 * states + 8) return undefined
+    if (++stepsHere > limit) return undefined
     visited.add(cur)
-    const row = p - s
+    const row = sifted[p - s] as Set<number>
     let dest = -1
     for (const candidate of successors(cur)) {
-      if (!has(sifted, row, candidate)) continue
+      if (!row.has(candidate)) continue
       if (dest < 0) dest = candidate
       else {
         if (visited.has(dest)) dest = candidate

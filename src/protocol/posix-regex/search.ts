@@ -86,8 +86,7 @@ export class Searcher {
     for (let p = from; p <= len; p++) {
       // Threads that consumed text[p - 1] see it as glibc's automaton does (a consumed
       // newline is a line end); a thread starting here sees the position's real context.
-      const consumed =
-        !usesContext || p === from ? 0 : charContext(text.charCodeAt(p - 1), true)
+      const consumed = !usesContext || p === from ? 0 : charContext(text.charCodeAt(p - 1), true)
       let seedAt = kernelLength
       if (bestStart < 0) {
         if (kernelLength === 0) {
