@@ -47,6 +47,8 @@ export async function checkEnvironment(
     })
   }
   for (const device of config.devices) {
+    // The script driver (powerman .dev files) checks its files when it starts.
+    if (device.driver === 'script') continue
     if (facts.builtinDrivers.includes(device.driver)) {
       if (facts.isRepeater(device.port, device.options['mode'])) continue
       const data = resolveConfigPath(config.configDir, device.port)

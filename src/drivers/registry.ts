@@ -1,6 +1,7 @@
 /**
  * Which driver runs a device. `dummy-ups` is built in: it replays a data file, or mirrors
- * a remote upsd when its port is `ups@host[:port]` (or `mode = repeater`). Every other
+ * a remote upsd when its port is `ups@host[:port]` (or `mode = repeater`); `script` runs
+ * a powerman device script (src/drivers/script). Every other
  * driver name is a NUT C driver: see `createExternalDriver`, the one place that decides how
  * those run.
  */
@@ -23,6 +24,11 @@ export function createDriver(config: DeviceConfig, device: Device, context: Driv
       return new RepeaterDriver(config, device, context)
     })
   }
+  if (config.driver === 'script')
+    return new LazyDriver(async () => {
+      const { ScriptDriver } = await import('./script/script-driver.ts')
+      return new ScriptDriver(config, device, context)
+    })
   return createExternalDriver(config, device, context)
 }
 
