@@ -5,6 +5,7 @@
  */
 import { type Broker, startBroker } from '../../broker.ts'
 import type { LoadResult } from '../../config/from-nut.ts'
+import { withPowermanConf } from '../../config/from-powerman.ts'
 import { loadNutConfigDir } from '../../config/nut-dir.ts'
 import type { BrokerConfig } from '../../config/types.ts'
 import { createLogger } from '../../core/log.ts'
@@ -29,6 +30,11 @@ export const serveCommand: CommandSpec = {
       value: 'FILE',
       help: "read nutshell's native YAML configuration instead",
     },
+    'powerman-conf': {
+      type: 'string',
+      value: 'FILE',
+      help: "also run the devices of powerman's powerman.conf FILE (its .dev\nscripts), each plug a NUT outlet",
+    },
     'driver-sockets': {
       type: 'boolean',
       help: 'also expose every device as a NUT driver state socket\n(STATEPATH/nutshell-<ups>), so a real upsd with `driver = nutshell`\nin its ups.conf serves it',
@@ -44,6 +50,7 @@ export const serveCommand: CommandSpec = {
   examples: [
     'nutshell serve --nut-confpath /etc/nut',
     'nutshell serve --config nutshell.yaml --log-format json',
+    'nutshell serve --nut-confpath /etc/nut --powerman-conf /etc/powerman/powerman.conf',
   ],
 }
 
@@ -57,6 +64,7 @@ export async function run(args: string[]): Promise<number> {
     'nut-confpath': stringValue(parsed.values, 'nut-confpath'),
     'driver-sockets': parsed.values['driver-sockets'] === true,
     'driver-socket-dir': stringValue(parsed.values, 'driver-socket-dir'),
+    'powerman-conf': stringValue(parsed.values, 'powerman-conf'),
   }
   if (values.config !== undefined && values['nut-confpath'] !== undefined) {
     process.stderr.write('nutshell serve: give either --config or --nut-confpath, not both\n')
@@ -65,9 +73,12 @@ export async function run(args: string[]): Promise<number> {
   const yamlFile = values.config
   // The YAML reader (and its library) is loaded only for a YAML configuration.
   const load = async (): Promise<LoadResult<BrokerConfig>> =>
-    yamlFile !== undefined
-      ? (await import('../../config/yaml-load.ts')).loadYamlConfig(yamlFile)
-      : loadNutConfigDir(values['nut-confpath'])
+    withPowermanConf(
+      await (yamlFile !== undefined
+        ? (await import('../../config/yaml-load.ts')).loadYamlConfig(yamlFile)
+        : loadNutConfigDir(values['nut-confpath'])),
+      values['powerman-conf'],
+    )
 
   const loaded = await load()
   printDiagnostics(loaded)
