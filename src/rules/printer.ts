@@ -107,8 +107,10 @@ function printValueWord(word: Word): string {
 
 export function printExpr(expr: Expr, parent = 0): string {
   switch (expr.kind) {
-    case 'number':
-      return expr.value < 0 ? `(${String(expr.value)})` : String(expr.value)
+    case 'number': {
+      const text = `${String(expr.value)}${expr.percent === true ? '%' : ''}`
+      return expr.value < 0 ? `(${text})` : text
+    }
     case 'duration':
       return expr.text
     case 'string':
