@@ -24,6 +24,7 @@ export const diagnosticCatalogue = {
   RULE1014: 'misplaced clause',
   RULE1015: 'device blocks cannot nest',
   RULE1016: 'upssched.conf problem',
+  RULE1017: 'style: another spelling of an operator',
   RULE2001: 'unknown variable',
   RULE2002: 'variable not in NUT standard names',
   RULE2003: 'unknown status flag',
@@ -41,12 +42,15 @@ export const diagnosticCatalogue = {
   RULE2015: 'empty block',
   RULE2016: 'division by zero',
   RULE2017: 'duplicate handler',
+  RULE2018: 'equality on the whole status',
+  RULE2019: 'case-sensitive name comparison',
   RULE3001: 'action failed',
   RULE3002: 'rules reload failed',
 } as const
 
 export type DiagnosticCode = keyof typeof diagnosticCatalogue
-export type Severity = 'error' | 'warning'
+/** A note is a style hint: shown by `rules check`, never failing anything. */
+export type Severity = 'error' | 'warning' | 'note'
 
 export interface RelatedInfo {
   span: Span

@@ -78,9 +78,10 @@ export function renderDiagnostics(source: SourceFile, diagnostics: readonly Diag
     out.push('')
   }
   const errors = diagnostics.filter((d) => d.severity === 'error').length
-  const warnings = diagnostics.length - errors
+  const notes = diagnostics.filter((d) => d.severity === 'note').length
+  const warnings = diagnostics.length - errors - notes
   out.push(
-    `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`,
+    `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}${notes === 0 ? '' : `, ${notes} note${notes === 1 ? '' : 's'}`}`,
   )
   return `${out.join('\n')}\n`
 }

@@ -106,6 +106,8 @@ async function checkRuleFiles(files: readonly string[]): Promise<ConfigDiagnosti
     }
     const loaded = loadRulesText(file, text)
     for (const d of loaded.diagnostics) {
+      // Notes are style hints for `nutshell rules check`; they never fail a config check.
+      if (d.severity === 'note') continue
       const at = loaded.source.position(d.span.start)
       const item: ConfigDiagnostic = {
         severity: d.severity,
