@@ -84,8 +84,8 @@ rules:
         // Both POSTs: the rule's webhook and the notify channel's arrive in either order.
         () =>
           existsSync(marker) &&
-          received.some((r) => r.url === '/hook') &&
-          received.some((r) => r.url === '/notify') &&
+          received.some((r) => r.path === '/hook') &&
+          received.some((r) => r.path === '/notify') &&
           log.includes('ups1 on battery at 40 %'),
         {
           timeoutMs: 20_000,
