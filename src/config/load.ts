@@ -15,9 +15,11 @@ import {
 import type { LoadResult } from './from-nut.ts'
 import { loadNutConfigDir } from './nut-dir.ts'
 import type { BrokerConfig } from './types.ts'
-import { loadYamlConfig } from './yaml-load.ts'
 
 export type { LoadResult }
+
+/** The YAML reader (with the yaml and zod libraries) is loaded only for a YAML config. */
+const yamlReader = () => import('./yaml-load.ts')
 
 const singleFileReaders: Record<
   string,
@@ -41,7 +43,9 @@ export async function loadConfig(
   } catch {
     // A missing path is reported by the YAML reader.
   }
-  return isDir ? loadNutConfigDir(path, options) : loadYamlConfig(path, options)
+  return isDir
+    ? loadNutConfigDir(path, options)
+    : (await yamlReader()).loadYamlConfig(path, options)
 }
 
 export interface CheckResult {
@@ -95,7 +99,7 @@ export async function checkConfig(
       }
     }
   }
-  const r = await loadYamlConfig(path, options)
+  const r = await (await yamlReader()).loadYamlConfig(path, options)
   return r.ok
     ? { kind: 'yaml', diagnostics: r.diagnostics, config: r.value }
     : { kind: 'yaml', diagnostics: r.diagnostics }

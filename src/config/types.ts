@@ -170,8 +170,6 @@ export interface BrokerConfig {
   }
   /** ups.conf globals for NUT's C drivers (or `driverDefaults:` in YAML). */
   driverDefaults?: DriverDefaults
-  /** Native config only: settings for integrations, kept as written until they are built. */
-  integrations?: Record<string, unknown>
 }
 
 export const defaultServerLimits: ServerLimits = {
