@@ -7,6 +7,7 @@
  * when a value cannot mean what was written (a bad number, an unknown role); `warning`
  * when NUT logs the line and carries on (unknown directive, obsolete setting), and so do we.
  */
+import { codeFrame, wordWidth } from '../code-frame.ts'
 import { suggest } from '../did-you-mean.ts'
 
 export type DiagnosticSeverity = 'error' | 'warning'
@@ -65,12 +66,33 @@ export function hasErrors(diagnostics: readonly ConfigDiagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error')
 }
 
-/** `file:line:col: severity code: message` and, on the next line, the advice. */
+/**
+ * The compact form for logs: `file:line:col: severity code: message` and, on the next line,
+ * the advice. `nutshell config` prints renderDiagnostic's fuller form.
+ */
 export function formatDiagnostic(d: ConfigDiagnostic): string {
   const where = d.line > 0 ? `${d.file}:${d.line}:${d.column}` : d.file
   const path = d.path === undefined || d.path === '' ? '' : ` (${d.path})`
   const head = `${where}: ${d.severity} ${d.code}: ${d.message}${path}`
   return d.advice === undefined ? head : `${head}\n  ${d.advice}`
+}
+
+/**
+ * The rules checker's format (src/rules/source.ts), so `nutshell rules` and `nutshell
+ * config` read alike: `file:line:col severity code: message (path)`, the line with a caret
+ * under the word at fault when the file's text is given, and `= help:` with the advice.
+ */
+export function renderDiagnostic(d: ConfigDiagnostic, sourceText?: string): string {
+  const where = d.line > 0 ? `${d.file}:${d.line}:${d.column}` : d.file
+  const path = d.path === undefined || d.path === '' ? '' : ` (${d.path})`
+  const out = [`${where} ${d.severity} ${d.code}: ${d.message}${path}`]
+  if (sourceText !== undefined && d.line > 0) {
+    const text = (sourceText.split('\n')[d.line - 1] ?? '').replace(/\r$/, '')
+    if (text.trim() !== '')
+      out.push(...codeFrame(text, d.line, d.column, wordWidth(text, d.column)))
+  }
+  if (d.advice !== undefined) out.push(`  = help: ${d.advice}`)
+  return out.join('\n')
 }
 
 /** Orders diagnostics by file, then position, keeping the order of equal positions. */
