@@ -40,7 +40,7 @@ describe('broken config corpus', () => {
 
   for (const c of all) {
     it(c.name, async () => {
-      const result = await checkConfig(c.target, { env: {} })
+      const result = await checkConfig(c.target, { env: {}, system: { permissions: false } })
       const text = sortDiagnostics(result.diagnostics)
         .map((d) => renderDiagnostic({ ...d, file: relative(corpus, d.file) }, sourceOf(d.file)))
         .join('\n\n')

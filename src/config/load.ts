@@ -12,8 +12,10 @@ import {
   parseUpsmonConf,
   parseUpsschedConf,
 } from '../protocol/nut-config/index.ts'
+import { checkSystem, escalate, type Locator, type SystemCheckOptions } from './check-system.ts'
 import type { LoadResult } from './from-nut.ts'
 import { loadNutConfigDir } from './nut-dir.ts'
+import { nutLocator } from './nut-locator.ts'
 import type { BrokerConfig } from './types.ts'
 
 export type { LoadResult }
@@ -52,6 +54,8 @@ export interface CheckResult {
   kind: 'yaml' | 'nut-dir' | 'nut-file'
   diagnostics: ConfigDiagnostic[]
   config?: BrokerConfig
+  /** Where the parts of `config` are written (for the checks that need the host). */
+  locator?: Locator
 }
 
 /**
@@ -60,7 +64,7 @@ export interface CheckResult {
  */
 export async function checkConfig(
   path: string,
-  options: { env?: NodeJS.ProcessEnv } = {},
+  options: { env?: NodeJS.ProcessEnv; system?: SystemCheckOptions } = {},
 ): Promise<CheckResult> {
   let isDir = false
   try {
@@ -70,9 +74,13 @@ export async function checkConfig(
   }
   if (isDir) {
     const r = await loadNutConfigDir(path, options)
-    return r.ok
-      ? { kind: 'nut-dir', diagnostics: r.diagnostics, config: r.value }
-      : { kind: 'nut-dir', diagnostics: r.diagnostics }
+    const diagnostics = escalate(r.diagnostics)
+    if (!r.ok) return { kind: 'nut-dir', diagnostics }
+    const locator = await nutLocator(path)
+    return withSystemChecks(
+      { kind: 'nut-dir', diagnostics, config: r.value, locator },
+      options.system,
+    )
   }
   const name = basename(path)
   const reader = Object.hasOwn(singleFileReaders, name) ? singleFileReaders[name] : undefined
@@ -80,7 +88,7 @@ export async function checkConfig(
     try {
       return {
         kind: 'nut-file',
-        diagnostics: reader(await readFile(path, 'utf8'), path).diagnostics,
+        diagnostics: escalate(reader(await readFile(path, 'utf8'), path).diagnostics),
       }
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code
@@ -100,7 +108,24 @@ export async function checkConfig(
     }
   }
   const r = await (await yamlReader()).loadYamlConfig(path, options)
-  return r.ok
-    ? { kind: 'yaml', diagnostics: r.diagnostics, config: r.value }
-    : { kind: 'yaml', diagnostics: r.diagnostics }
+  if (!r.ok) return { kind: 'yaml', diagnostics: r.diagnostics }
+  const locator: Locator = {
+    listen: (i) => r.locate(['server', 'listen', i]),
+    monitor: (i) => r.locate(['monitor', 'monitors', i, 'system']),
+    monitorSection: () => r.locate(['monitor'], { key: true }),
+    devicePort: (i) => r.locate(['devices', i, 'port']),
+    secretFiles: () => [path],
+  }
+  return withSystemChecks(
+    { kind: 'yaml', diagnostics: r.diagnostics, config: r.value, locator },
+    options.system,
+  )
+}
+
+async function withSystemChecks(
+  r: CheckResult & { config: BrokerConfig; locator: Locator },
+  options: SystemCheckOptions = {},
+): Promise<CheckResult> {
+  const more = await checkSystem(r.config, r.locator, options)
+  return { ...r, diagnostics: [...r.diagnostics, ...more] }
 }

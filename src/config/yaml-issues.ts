@@ -415,7 +415,16 @@ export class IssueMapper {
     const message = `unknown setting '${key}'${where}`
     const nut = nutSpellings[key.toLowerCase()]
     if (nut !== undefined && nut !== key && allowed.includes(nut)) {
-      report(ctx, node, path, 'unknown-key', message, `NUT's ${key} is written ${nut} here`)
+      // As NUT spells it: SHUTDOWNCMD, desc; a camel-cased shutdownCmd names SHUTDOWNCMD.
+      const asNut = key === key.toLowerCase() || key === key.toUpperCase() ? key : key.toUpperCase()
+      report(
+        ctx,
+        node,
+        path,
+        'unknown-key',
+        message,
+        `did you mean '${nut}'? NUT's ${asNut} is written ${nut} here`,
+      )
       return
     }
     const home = this.homes.get(key)

@@ -123,7 +123,10 @@ function crossCheck(root: Root, ctx: YamlCtx): void {
 /** A parsed native config with a way back to the source: where a setting is written. */
 export type YamlParse = LoadResult<BrokerConfig> & {
   /** Position of the setting at `path` (or of the nearest enclosing one). */
-  locate(path: readonly PathKey[]): { file: string; line: number; column: number }
+  locate(
+    path: readonly PathKey[],
+    options?: { key?: boolean },
+  ): { file: string; line: number; column: number }
 }
 
 /** Parses and validates the text of a native config file (pure apart from `env`). */
@@ -135,8 +138,8 @@ export function parseYamlConfig(
   const lineCounter = new LineCounter()
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
   const ctx: YamlCtx = { file, lineCounter, diagnostics: [], doc }
-  const locate = (path: readonly PathKey[]) => {
-    const offset = nodeAt(ctx, path)?.range?.[0]
+  const locate = (path: readonly PathKey[], options: { key?: boolean } = {}) => {
+    const offset = nodeAt(ctx, path, options)?.range?.[0]
     const pos = offset === undefined ? { line: 1, col: 1 } : lineCounter.linePos(offset)
     return { file, line: pos.line, column: pos.col }
   }
@@ -196,7 +199,7 @@ export function parseYamlConfig(
 export async function loadYamlConfig(
   file: string,
   options: { env?: NodeJS.ProcessEnv } = {},
-): Promise<LoadResult<BrokerConfig>> {
+): Promise<YamlParse> {
   let text: string
   try {
     text = await readFile(file, 'utf8')
@@ -218,6 +221,7 @@ export async function loadYamlConfig(
           advice: 'check the path and that this user may read it',
         },
       ],
+      locate: () => ({ file, line: 0, column: 0 }),
     }
   }
   return parseYamlConfig(text, file, options.env)

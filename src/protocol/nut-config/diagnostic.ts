@@ -38,6 +38,7 @@ export type DiagnosticCode =
   | 'insufficient-power'
   | 'file-missing'
   | 'file-unreadable'
+  | 'insecure-permissions'
 
 /** A rules-language code (RULE1016...), when `config check` also checks the rule files. */
 export type RuleDiagnosticCode = `RULE${number}`
