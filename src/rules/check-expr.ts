@@ -1,7 +1,8 @@
 import { knownStatusFlags } from '../devices/status.ts'
+import { didYouMean as did, suggest } from '../protocol/did-you-mean.ts'
 import type { Expr, Span } from './ast.ts'
 import { nameCase, statusEquality } from './comparison-hints.ts'
-import { type Diagnostic, diagnostic, suggest } from './diagnostics.ts'
+import { type Diagnostic, diagnostic } from './diagnostics.ts'
 import { isStandardVariable, standardVariables, textVariables } from './standard-names.ts'
 
 /**
@@ -333,6 +334,4 @@ function readsVariable(expr: Expr): boolean {
   }
 }
 
-export function did(guess: string | undefined): string {
-  return guess === undefined ? '' : ` Did you mean '${guess}'?`
-}
+export { did }

@@ -1,5 +1,5 @@
+import { suggest } from '../protocol/did-you-mean.ts'
 import type { Action, Duration, StringLit, Word } from './ast.ts'
-import { suggest } from './diagnostics.ts'
 import { durationUnit, durationUnitWords, type Token, unitSeconds } from './lexer.ts'
 import {
   actionKeywords,

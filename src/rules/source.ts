@@ -1,3 +1,4 @@
+import { codeFrame } from '../protocol/code-frame.ts'
 import type { Span } from './ast.ts'
 import type { Diagnostic } from './diagnostics.ts'
 
@@ -52,16 +53,11 @@ function location(source: SourceFile, span: Span): string {
 /** A code frame: the line with its number and a caret row under the span. */
 function frame(source: SourceFile, span: Span): string[] {
   const { line, column } = source.position(span.start)
-  const text = source.lineText(line).replace(/\t/g, ' ')
+  const text = source.lineText(line)
   const end = source.position(Math.max(span.start, span.end))
   const width =
     end.line === line ? Math.max(1, end.column - column) : Math.max(1, text.length - column + 1)
-  const gutter = String(line).length
-  return [
-    `${' '.repeat(gutter)} |`,
-    `${line} | ${text}`,
-    `${' '.repeat(gutter)} | ${' '.repeat(column - 1)}${'^'.repeat(width)}`,
-  ]
+  return codeFrame(text, line, column, width)
 }
 
 /** Renders diagnostics as text: `file:line:col severity CODE: message`, frame, advice. */
