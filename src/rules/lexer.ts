@@ -1,4 +1,5 @@
-import { type Diagnostic, diagnostic, suggest } from './diagnostics.ts'
+import { suggest } from '../protocol/did-you-mean.ts'
+import { type Diagnostic, diagnostic } from './diagnostics.ts'
 
 /**
  * The scanner. Never throws: a bad character becomes an `unknown` token plus a
