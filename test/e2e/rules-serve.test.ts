@@ -96,7 +96,7 @@ rules:
     child.stdout.resume()
     try {
       await waitFor(
-        () => existsSync(marker) && received.length > 0 && log.includes('ups1 on battery at 40 %'),
+        () => existsSync(marker) && received.length >= 2 && log.includes('ups1 on battery at 40 %'),
         {
           timeoutMs: 20_000,
           what: `marker, webhook and notify (log so far: ${log.slice(-500)})`,

@@ -7,20 +7,20 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { type Broker, startBroker } from '../../broker.ts'
+import { type Broker, startBroker } from '../../broker/broker.ts'
+import { runDaemon } from '../../broker/daemon.ts'
 import type { BrokerConfig } from '../../config/types.ts'
 import { defaultServerLimits } from '../../config/types.ts'
 import { systemClock } from '../../core/clock.ts'
 import { silentLogger } from '../../core/log.ts'
 import type { DeviceChange } from '../../devices/device.ts'
-import { demoPowerCutSeq } from '../../drivers/dummy/demo-data.ts'
 import {
   applyComm,
   applyStatus,
   initialNotifyState,
   type NotifyState,
-} from '../../monitor/notify-events.ts'
-import { waitForStop } from './serve.ts'
+} from '../../devices/notify-events.ts'
+import { demoPowerCutSeq } from '../../drivers/dummy/demo-data.ts'
 
 const usage = `usage: nutshell demo [--port N] [--host ADDR]
 
@@ -74,14 +74,9 @@ export async function run(args: string[]): Promise<number> {
       ].join('\n'),
     )
     const unfollow = followEvents(broker)
-    const code = await waitForStop({
-      ...broker,
-      stop: async () => {
-        unfollow()
-        await broker.stop()
-        process.stdout.write('nutshell demo: stopped\n')
-      },
-    })
+    const code = await runDaemon(broker, { log: silentLogger() })
+    unfollow()
+    process.stdout.write('nutshell demo: stopped\n')
     return code
   } catch (error) {
     process.stderr.write(`nutshell demo: ${(error as Error).message}\n`)
@@ -141,7 +136,10 @@ async function startOnFreePort(dir: string, host: string, port: number): Promise
   let lastError: unknown
   for (let i = 0; i < attempts && port + i <= 65535; i++) {
     try {
-      return await startBroker(demoConfig(dir, host, port + i), { log: silentLogger() })
+      return await startBroker(demoConfig(dir, host, port + i), {
+        mode: 'serve',
+        log: silentLogger(),
+      })
     } catch (error) {
       lastError = error
     }

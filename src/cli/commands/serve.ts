@@ -1,10 +1,11 @@
 /**
  * `nutshell serve`: the broker, on NUT's own files (`--nut-confpath DIR`, or
  * `$NUT_CONFPATH`) or on one native YAML file (`--config FILE`). Logs JSON lines on stderr;
- * SIGHUP re-reads users and rules; SIGINT/SIGTERM stop cleanly.
+ * SIGHUP re-reads users and rules; SIGINT/SIGTERM stop cleanly (src/broker/daemon.ts).
  */
 import { parseArgs } from 'node:util'
-import { type Broker, startBroker } from '../../broker.ts'
+import { type Broker, startBroker } from '../../broker/broker.ts'
+import { runDaemon } from '../../broker/daemon.ts'
 import type { LoadResult } from '../../config/from-nut.ts'
 import { loadNutConfigDir } from '../../config/nut-dir.ts'
 import type { BrokerConfig } from '../../config/types.ts'
@@ -21,6 +22,8 @@ const usage = `usage: nutshell serve [--nut-confpath DIR | --config FILE] [--log
                       \`driver = nutshell\` in its ups.conf serves it
   --driver-socket-dir DIR
                       where those sockets go (default: the configured STATEPATH)
+  --rules FILE        also run the rules of FILE (repeatable; rules or upssched.conf),
+                      beside the configuration's own rules files
   --log-level LEVEL   trace, debug, info (default), warn, error
 `
 
@@ -41,11 +44,15 @@ export async function run(args: string[]): Promise<number> {
     return 2
   }
   const yamlFile = values.config
+  const extraRules = values.rules ?? []
   // The YAML reader (and its library) is loaded only for a YAML configuration.
   const load = async (): Promise<LoadResult<BrokerConfig>> =>
-    yamlFile !== undefined
-      ? (await import('../../config/yaml-load.ts')).loadYamlConfig(yamlFile)
-      : loadNutConfigDir(values['nut-confpath'])
+    withRules(
+      yamlFile !== undefined
+        ? await (await import('../../config/yaml-load.ts')).loadYamlConfig(yamlFile)
+        : await loadNutConfigDir(values['nut-confpath']),
+      extraRules,
+    )
 
   const loaded = await load()
   printDiagnostics(loaded)
@@ -60,6 +67,7 @@ export async function run(args: string[]): Promise<number> {
       values['driver-sockets'] === true || values['driver-socket-dir'] !== undefined
     const statePath = values['driver-socket-dir'] ?? loaded.value.server.statePath
     broker = await startBroker(loaded.value, {
+      mode: 'serve',
       log,
       ...(wantSockets ? { driverSockets: { statePath } } : {}),
     })
@@ -67,47 +75,29 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`nutshell serve: ${(error as Error).message}\n`)
     return 1
   }
-  for (const address of broker.addresses()) {
-    log.info({ host: address.host, port: address.port }, 'serving NUT')
-  }
-  return waitForStop(broker, async () => {
-    const next = await load()
-    printDiagnostics(next)
-    if (!next.ok) {
-      log.error('reload: the configuration has errors; keeping the running one')
-      return
-    }
-    const outcome = await broker.reload(next.value)
-    if (!outcome.ok) log.error({ report: outcome.report }, 'reload: rules kept as they were')
-    else log.info('reloaded users and rules')
+  return runDaemon(broker, {
+    log,
+    load: async () => {
+      const next = await load()
+      printDiagnostics(next)
+      return next.ok ? next.value : undefined
+    },
   })
+}
+
+/** `--rules FILE` runs beside the configuration's own rules files. */
+function withRules(result: LoadResult<BrokerConfig>, files: readonly string[]) {
+  if (!result.ok || files.length === 0) return result
+  const rules = result.value.rules
+  return {
+    ...result,
+    value: { ...result.value, rules: { ...rules, files: [...(rules?.files ?? []), ...files] } },
+  }
 }
 
 function printDiagnostics(result: LoadResult<BrokerConfig>): void {
   for (const d of sortDiagnostics(result.diagnostics))
     process.stderr.write(`${formatDiagnostic(d)}\n`)
-}
-
-/** Runs until SIGINT or SIGTERM; SIGHUP calls `reload`. */
-export function waitForStop(broker: Broker, reload?: () => Promise<void>): Promise<number> {
-  return new Promise((resolve) => {
-    let stopping = false
-    const stop = (): void => {
-      if (stopping) return
-      stopping = true
-      process.off('SIGHUP', onHup)
-      broker.stop().then(
-        () => resolve(0),
-        () => resolve(1),
-      )
-    }
-    const onHup = (): void => {
-      reload?.().catch(() => undefined)
-    }
-    process.once('SIGINT', stop)
-    process.once('SIGTERM', stop)
-    process.on('SIGHUP', onHup)
-  })
 }
 
 function parseServeArgs(args: string[]) {
@@ -119,6 +109,7 @@ function parseServeArgs(args: string[]) {
       'log-level': { type: 'string' },
       'driver-sockets': { type: 'boolean' },
       'driver-socket-dir': { type: 'string' },
+      rules: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,

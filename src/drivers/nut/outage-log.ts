@@ -46,8 +46,20 @@ export class OutageLog {
     this.since = now
     this.log.warn(
       { ...this.what, state: verdict.state, reason, detail },
-      this.everUp ? reasonText[reason] : `waiting for driver: ${reasonText[reason]}`,
+      this.everUp ? reasonText[reason] : this.waitingText(reason, detail),
     )
+  }
+
+  /** Before the first contact the likely cause is a driver not started yet: say so. */
+  private waitingText(reason: StaleReason, detail: string | undefined): string {
+    const socket = this.what['socket']
+    if (reason === 'not-connected' && typeof socket === 'string' && detail !== undefined) {
+      if (detail.includes('ENOENT'))
+        return `driver socket ${socket} not there yet (is the driver running?)`
+      if (detail.includes('ECONNREFUSED'))
+        return `driver socket ${socket} refuses connections (is the driver running?)`
+    }
+    return `waiting for driver: ${reasonText[reason]}`
   }
 
   /** Something worth a debug line only (a violation while already down, a retry...). */
