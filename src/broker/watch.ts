@@ -15,6 +15,7 @@ import type { Clock } from '../core/clock.ts'
 import { describeError } from '../core/errors.ts'
 import type { Logger } from '../core/log.ts'
 import type { DeviceStore } from '../devices/device-store.ts'
+import type { Monitor } from '../monitor/monitor.ts'
 import type { RunningMonitor, StartMonitorOptions } from '../monitor/start-monitor.ts'
 import type { RunningRules } from '../rules/start-rules.ts'
 
@@ -78,14 +79,15 @@ export async function startWatch(options: WatchOptions): Promise<Watch> {
       ...(options.logins === undefined ? {} : { logins: options.logins }),
       ...(options.push === undefined ? {} : { push: options.push }),
       ...options.monitorOptions,
+      // Followed before its first poll: an early SHUTDOWN still reaches the rules.
+      beforeStart: follow,
     })
   }
 
   let rules: RunningRules | undefined
-  const follow = (running: RunningMonitor): void => {
+  const follow = (monitor: Monitor): void => {
     for (const off of unfollow) off()
-    current = running
-    const { events } = running.monitor
+    const { events } = monitor
     unfollow = [events.on('exit', () => options.onMonitorExit())]
     if (rules !== undefined) {
       const feed = rules
@@ -112,18 +114,16 @@ export async function startWatch(options: WatchOptions): Promise<Watch> {
     }
   }
 
-  if (config.monitor !== undefined) current = await launch(config.monitor)
-
-  const ruleFiles = config.rules?.files ?? []
-  if (ruleFiles.length > 0) {
+  // Rules first: they must be listening when the monitor raises its first event.
+  if ((config.rules?.files ?? []).length > 0) rules = await startRulesFor(options, () => current)
+  if (config.monitor !== undefined) {
     try {
-      rules = await startRulesFor(options, () => current)
+      current = await launch(config.monitor)
     } catch (error) {
-      await current?.stop()
+      rules?.stop()
       throw error
     }
   }
-  if (current !== undefined) follow(current)
 
   let monitorConfig = config.monitor
   return {
@@ -145,7 +145,6 @@ export async function startWatch(options: WatchOptions): Promise<Watch> {
         )
         if (monitorConfig !== undefined) current = await launch(monitorConfig)
       }
-      follow(current)
     },
     reloadRules: async () => (rules === undefined ? { ok: true, report: '' } : rules.reload()),
     requestFsd() {

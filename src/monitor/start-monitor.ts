@@ -48,6 +48,8 @@ export interface StartMonitorOptions {
   notifyLimits?: { maxConcurrent?: number; timeoutMs?: number }
   /** Called when a command (NOTIFYCMD, SHUTDOWNCMD, ...) has been started (benchmarks). */
   onCommandStart?: (label: string) => void
+  /** Called before the first poll, so listeners miss none of the monitor's events. */
+  beforeStart?: (monitor: Monitor) => void
 }
 
 export interface RunningMonitor {
@@ -129,6 +131,7 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Runnin
     log.warn('no SHUTDOWNCMD configured: the monitor cannot shut this machine down')
   }
   const monitor = new Monitor({ config, links, clock, log, notifier, shutdown })
+  options.beforeStart?.(monitor)
   monitor.start()
   return {
     monitor,

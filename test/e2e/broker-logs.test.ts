@@ -71,7 +71,10 @@ describe('broker logs', () => {
     assert.equal(started['monitor'], 'on')
     assert.equal(started['rules'], 2)
     child.kill('SIGTERM')
-    await waitFor(() => child.exitCode !== null, { what: 'serve to exit' })
+    await waitFor(() => child.exitCode !== null, {
+      what: `serve to exit\n${processes.outputOf('serve')}`,
+      timeoutMs: 20_000,
+    })
     assert.equal(child.exitCode, 0)
     const stopped = logLines('serve').filter((l) => String(l['msg']).includes('stopped'))
     assert.equal(stopped.length, 1)
