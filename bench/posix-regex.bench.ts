@@ -31,7 +31,7 @@ const noise = 'x'.repeat(4096)
 
 const cases: Case[] = [
   {
-    name: 'prompt at the end of a 250 B buffer',
+    name: 'prompt at the end of a 205 B buffer',
     pattern: '[0-9]* ?vpc> ',
     js: /[0-9]* ?vpc> /s,
     buffer: `${banner}1 vpc> `,
