@@ -5,6 +5,8 @@
  * rule firing, read from an in-memory rules file. All of it on one clock, so
  * `--speed` plays the same story faster.
  */
+
+import type { PowerRoad } from '../actions/power-road.ts'
 import { monitorFromUpsmonConf } from '../config/from-nut.ts'
 import type { Clock } from '../core/clock.ts'
 import { silentLogger } from '../core/log.ts'
@@ -15,8 +17,7 @@ import {
   applyStatus,
   initialNotifyState,
   type NotifyState,
-} from '../monitor/notify-events.ts'
-import type { ShutdownPort } from '../monitor/shutdown-port.ts'
+} from '../devices/notify-events.ts'
 import { type RunningMonitor, startMonitor } from '../monitor/start-monitor.ts'
 import { StoreLink } from '../monitor/store-link.ts'
 import { parseUpsmonConf } from '../protocol/nut-config/upsmon-conf.ts'
@@ -121,7 +122,7 @@ export async function startStory(options: StoryOptions): Promise<Story> {
   })
 
   // ---- the monitor: nutshell's own, with the shutdown simulated -----------------------
-  const shutdownPort: ShutdownPort = {
+  const shutdownPort: PowerRoad = {
     writePowerDownFlag: async () => {},
     shutdown: async () => {
       say('monitor', `would run SHUTDOWNCMD now (demo: not run): ${demoShutdownCommand}`)

@@ -1,18 +1,26 @@
 /**
  * A corpus of broken configuration files (test/fixtures/config/broken; YAML cases end in
  * `.yaml.case` so that the linter leaves them alone) and the exact
- * diagnostics each must produce (`<case>.expected`). Regenerate after a deliberate change
+ * diagnostics each must produce (`<case>.expected`), as `nutshell config check` prints them. Regenerate after a deliberate change
  * with UPDATE_BASELINES=1 and review the diff.
  */
 import assert from 'node:assert/strict'
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { describe, it } from 'node:test'
-import { formatDiagnostic, sortDiagnostics } from '../protocol/nut-config/index.ts'
+import { renderDiagnostic, sortDiagnostics } from '../protocol/nut-config/index.ts'
 import { checkConfig } from './load.ts'
 
 const corpus = new URL('../../test/fixtures/config/broken/', import.meta.url).pathname
 const update = process.env['UPDATE_BASELINES'] === '1'
+
+function sourceOf(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8')
+  } catch {
+    return undefined
+  }
+}
 
 function cases(): { name: string; target: string }[] {
   return readdirSync(corpus)
@@ -32,10 +40,10 @@ describe('broken config corpus', () => {
 
   for (const c of all) {
     it(c.name, async () => {
-      const result = await checkConfig(c.target, { env: {} })
+      const result = await checkConfig(c.target, { env: {}, system: { permissions: false } })
       const text = sortDiagnostics(result.diagnostics)
-        .map((d) => formatDiagnostic({ ...d, file: relative(corpus, d.file) }))
-        .join('\n')
+        .map((d) => renderDiagnostic({ ...d, file: relative(corpus, d.file) }, sourceOf(d.file)))
+        .join('\n\n')
       const expectedFile = join(corpus, `${c.name}.expected`)
       if (update) writeFileSync(expectedFile, `${text}\n`)
       assert.equal(`${text}\n`, readFileSync(expectedFile, 'utf8'))

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { describe, it } from 'node:test'
 import {
-  formatDiagnostic,
   parseUpsConf,
   parseUpsdConf,
   parseUpsdUsers,
   parseUpsmonConf,
   parseUpsschedConf,
+  renderDiagnostic,
 } from '../protocol/nut-config/index.ts'
 import { parseYamlConfig } from './yaml-load.ts'
 
@@ -73,11 +73,12 @@ describe('docs/configuration.md examples', () => {
   }
 
   it('shows diagnostics exactly as they are printed', () => {
-    const shown = blocks.find((b) => b.lang === '' && b.text.includes('error bad-number'))
+    const shown = blocks.find((b) => b.lang === '' && b.text.includes('error unknown-key'))
     assert.ok(shown)
-    const printed = parseUpsdConf('MAXAGE abc\n', '/etc/nut/upsd.conf').diagnostics.map(
-      formatDiagnostic,
-    )
+    const text = 'devices:\n  - name: rack\n    drvier: usbhid-ups\n    port: auto\n'
+    const printed = parseYamlConfig(text, 'nutshell.yaml', {})
+      .diagnostics.filter((d) => d.code === 'unknown-key')
+      .map((d) => renderDiagnostic(d, text))
     assert.ok(shown.text.includes(printed.join('\n')), printed.join('\n'))
   })
 

@@ -28,25 +28,30 @@ async function usable(path: string, mode: number): Promise<boolean> {
   }
 }
 
+/**
+ * `portAt` says where a device's port is written, so a missing data file is reported at the
+ * line that names it; without it, the whole file is named.
+ */
 export async function checkEnvironment(
   config: BrokerConfig,
   facts: DriverFacts,
+  portAt?: (deviceIndex: number) => { file: string; line: number; column: number },
 ): Promise<ConfigDiagnostic[]> {
   const out: ConfigDiagnostic[] = []
   const file =
     config.source.kind === 'nut' ? join(config.source.dir, 'ups.conf') : config.source.file
+  let index = -1
   const warn = (message: string, advice: string): void => {
     out.push({
       severity: 'warning',
       code: 'file-missing',
-      file,
-      line: 0,
-      column: 0,
+      ...(portAt?.(index) ?? { file, line: 0, column: 0 }),
       message,
       advice,
     })
   }
   for (const device of config.devices) {
+    index++
     // The script driver (powerman .dev files) checks its files when it starts.
     if (device.driver === 'script') continue
     if (facts.builtinDrivers.includes(device.driver)) {

@@ -12,12 +12,16 @@ import {
   parseUpsmonConf,
   parseUpsschedConf,
 } from '../protocol/nut-config/index.ts'
+import { checkSystem, escalate, type Locator, type SystemCheckOptions } from './check-system.ts'
 import type { LoadResult } from './from-nut.ts'
 import { loadNutConfigDir } from './nut-dir.ts'
+import { nutLocator } from './nut-locator.ts'
 import type { BrokerConfig } from './types.ts'
-import { loadYamlConfig } from './yaml-load.ts'
 
 export type { LoadResult }
+
+/** The YAML reader (with the yaml and zod libraries) is loaded only for a YAML config. */
+const yamlReader = () => import('./yaml-load.ts')
 
 const singleFileReaders: Record<
   string,
@@ -41,13 +45,17 @@ export async function loadConfig(
   } catch {
     // A missing path is reported by the YAML reader.
   }
-  return isDir ? loadNutConfigDir(path, options) : loadYamlConfig(path, options)
+  return isDir
+    ? loadNutConfigDir(path, options)
+    : (await yamlReader()).loadYamlConfig(path, options)
 }
 
 export interface CheckResult {
   kind: 'yaml' | 'nut-dir' | 'nut-file'
   diagnostics: ConfigDiagnostic[]
   config?: BrokerConfig
+  /** Where the parts of `config` are written (for the checks that need the host). */
+  locator?: Locator
 }
 
 /**
@@ -56,7 +64,7 @@ export interface CheckResult {
  */
 export async function checkConfig(
   path: string,
-  options: { env?: NodeJS.ProcessEnv } = {},
+  options: { env?: NodeJS.ProcessEnv; system?: SystemCheckOptions } = {},
 ): Promise<CheckResult> {
   let isDir = false
   try {
@@ -66,9 +74,13 @@ export async function checkConfig(
   }
   if (isDir) {
     const r = await loadNutConfigDir(path, options)
-    return r.ok
-      ? { kind: 'nut-dir', diagnostics: r.diagnostics, config: r.value }
-      : { kind: 'nut-dir', diagnostics: r.diagnostics }
+    const diagnostics = escalate(r.diagnostics)
+    if (!r.ok) return { kind: 'nut-dir', diagnostics }
+    const locator = await nutLocator(path)
+    return withSystemChecks(
+      { kind: 'nut-dir', diagnostics, config: r.value, locator },
+      options.system,
+    )
   }
   const name = basename(path)
   const reader = Object.hasOwn(singleFileReaders, name) ? singleFileReaders[name] : undefined
@@ -76,7 +88,7 @@ export async function checkConfig(
     try {
       return {
         kind: 'nut-file',
-        diagnostics: reader(await readFile(path, 'utf8'), path).diagnostics,
+        diagnostics: escalate(reader(await readFile(path, 'utf8'), path).diagnostics),
       }
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code
@@ -95,8 +107,25 @@ export async function checkConfig(
       }
     }
   }
-  const r = await loadYamlConfig(path, options)
-  return r.ok
-    ? { kind: 'yaml', diagnostics: r.diagnostics, config: r.value }
-    : { kind: 'yaml', diagnostics: r.diagnostics }
+  const r = await (await yamlReader()).loadYamlConfig(path, options)
+  if (!r.ok) return { kind: 'yaml', diagnostics: r.diagnostics }
+  const locator: Locator = {
+    listen: (i) => r.locate(['server', 'listen', i]),
+    monitor: (i) => r.locate(['monitor', 'monitors', i, 'system']),
+    monitorSection: () => r.locate(['monitor'], { key: true }),
+    devicePort: (i) => r.locate(['devices', i, 'port']),
+    secretFiles: () => [path],
+  }
+  return withSystemChecks(
+    { kind: 'yaml', diagnostics: r.diagnostics, config: r.value, locator },
+    options.system,
+  )
+}
+
+async function withSystemChecks(
+  r: CheckResult & { config: BrokerConfig; locator: Locator },
+  options: SystemCheckOptions = {},
+): Promise<CheckResult> {
+  const more = await checkSystem(r.config, r.locator, options)
+  return { ...r, diagnostics: [...r.diagnostics, ...more] }
 }

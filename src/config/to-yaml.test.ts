@@ -112,7 +112,7 @@ describe('config convert (configToYaml)', () => {
 
   it('a YAML file converts to itself', () => {
     const first = parseYamlConfig(
-      'server: {listen: ["[::1]:1234"], statePath: /s}\ndevices:\n  - {name: a, driver: dummy-ups, port: "u@h:1"}\nrules: {files: [/r.rules], notifyWebhooks: ["http://127.0.0.1:9/hook"]}\nintegrations: {mqtt: {url: "mqtt://x"}}\nmonitor: {defaultPolicy: false, shutdownCommand: [/bin/a, b]}\n',
+      'server: {listen: ["[::1]:1234"], statePath: /s}\ndevices:\n  - {name: a, driver: dummy-ups, port: "u@h:1"}\nrules: {files: [/r.rules], notifyWebhooks: ["http://127.0.0.1:9/hook"]}\nmonitor: {defaultPolicy: false, shutdownCommand: [/bin/a, b]}\n',
       '/c/n.yaml',
       {},
     )

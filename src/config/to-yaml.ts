@@ -171,7 +171,6 @@ export function configToYaml(config: BrokerConfig): string {
   }
   const drivers = driverDefaults(config)
   if (drivers !== undefined) doc['driverDefaults'] = drivers
-  if (config.integrations !== undefined) doc['integrations'] = config.integrations
   const from =
     config.source.kind === 'nut' ? `the NUT directory ${config.source.dir}` : config.source.file
   return `# nutshell configuration, converted from ${from}.\n# Check it with: nutshell config check FILE\n${stringify(doc, { lineWidth: 0 })}`

@@ -2,21 +2,25 @@
  * The broker's configuration after loading, whichever file it came from: the native YAML
  * file or NUT's ups.conf / upsd.conf / upsd.users / upsmon.conf. Loaders produce this;
  * the broker and its parts consume it. Durations are in milliseconds.
+ *
+ * Where a part is written the same way in the native YAML file, its type is the schema's
+ * (yaml-schema.ts, declared once); the rest is filled in by the loaders. Type imports only:
+ * nothing here loads zod.
  */
+import type { z } from 'zod'
+import type {
+  commandSchema,
+  deviceSchema,
+  monitorTlsSchema,
+  notifyFlagSchema,
+  tlsSchema,
+} from './yaml-schema.ts'
 
-/** One device: a ups.conf section or an entry under `devices:` in YAML. */
-export interface DeviceConfig {
-  name: string
-  /** Driver name as in ups.conf (`dummy-ups` is built in; others are NUT C drivers). */
-  driver: string
-  /** ups.conf `port`: a data file for dummy-ups, `ups@host[:port]` for a repeater, a tty... */
-  port: string
-  description?: string
-  /** Every other `key = value` of the section, in file order, keys as written. */
-  options: Record<string, string>
-  /** Bare flags of the section (`nolock`, `ignorelb`, ...). */
-  flags: string[]
-}
+/**
+ * One device: a ups.conf section or an entry under `devices:` in YAML (the schema's type:
+ * name, driver, port, description, options as written, flags).
+ */
+export type DeviceConfig = z.output<typeof deviceSchema>
 
 export interface ListenAddress {
   host: string
@@ -28,12 +32,8 @@ export interface ListenAddress {
   optional?: boolean
 }
 
-export interface TlsConfig {
-  /** PEM file holding the certificate (and chain); may hold the key too (NUT's CERTFILE). */
-  certFile: string
-  /** PEM key file when it is not inside certFile. */
-  keyFile?: string
-}
+/** `server.tls`: a PEM certFile (may hold the key too, as NUT's CERTFILE) and a keyFile. */
+export type TlsConfig = z.output<typeof tlsSchema>
 
 export interface ServerLimits {
   maxConnections: number
@@ -73,10 +73,10 @@ export interface UserConfig {
   upsmon?: 'primary' | 'secondary'
 }
 
-export type NotifyFlag = 'SYSLOG' | 'WALL' | 'EXEC' | 'IGNORE'
+export type NotifyFlag = z.output<typeof notifyFlagSchema>
 
 /** A command to run: NUT's string form (through /bin/sh -c) or an argument list (no shell). */
-export type CommandSpec = { shell: string } | { argv: string[] }
+export type CommandSpec = z.output<typeof commandSchema>
 
 export interface MonitoredUps {
   /** The MONITOR system string as written: `ups@host[:port]`. */
@@ -130,13 +130,8 @@ export interface MonitorConfig {
   debugMin?: number
 }
 
-export interface MonitorTlsConfig {
-  certPath?: string
-  certIdent?: { name: string; password: string }
-  certHosts?: { host: string; certName: string; verify: boolean; force: boolean }[]
-  certVerify?: boolean
-  forceSsl?: boolean
-}
+/** upsmon's TLS settings (CERTPATH, CERTIDENT, CERTHOST, CERTVERIFY, FORCESSL). */
+export type MonitorTlsConfig = z.output<typeof monitorTlsSchema>
 
 /** ups.conf globals that concern starting NUT's C drivers (as upsdrvctl uses them). */
 export interface DriverDefaults {
@@ -170,8 +165,6 @@ export interface BrokerConfig {
   }
   /** ups.conf globals for NUT's C drivers (or `driverDefaults:` in YAML). */
   driverDefaults?: DriverDefaults
-  /** Native config only: settings for integrations, kept as written until they are built. */
-  integrations?: Record<string, unknown>
 }
 
 export const defaultServerLimits: ServerLimits = {

@@ -137,11 +137,27 @@ monitor:
     assert.equal(exit.value.monitor?.shutdownExit, true)
   })
 
-  it('reads rules, driver defaults and integrations', () => {
+  it('refuses a section nutshell does not implement yet (integrations)', () => {
+    const r = load('integrations: {mqtt: {url: "mqtt://localhost"}}\n')
+    assert.equal(r.ok, false)
+    assert.deepEqual(
+      r.diagnostics.map((d) => [d.severity, d.code, d.line, d.column, d.message]),
+      [
+        [
+          'error',
+          'unsupported',
+          1,
+          1,
+          'nutshell does not implement integrations yet; this section would do nothing',
+        ],
+      ],
+    )
+  })
+
+  it('reads rules and driver defaults', () => {
     const r = load(`
 rules: {files: [a.rules, /etc/b.rules], notifyWebhooks: ["https://hooks.example.com/ups"]}
 driverDefaults: {driverPath: /lib/nut, maxRetry: 3, retryDelay: 5s, pollInterval: 2, noWait: true, synchronous: auto}
-integrations: {mqtt: {url: "mqtt://localhost"}}
 `)
     assert.ok(r.ok, JSON.stringify(r.diagnostics))
     assert.deepEqual(r.value.rules, {
@@ -164,7 +180,6 @@ integrations: {mqtt: {url: "mqtt://localhost"}}
       noWait: true,
       synchronous: 'auto',
     })
-    assert.deepEqual(r.value.integrations, { mqtt: { url: 'mqtt://localhost' } })
   })
 
   it('reports every mistake in one pass with paths', () => {
@@ -201,8 +216,8 @@ users:
     assert.deepEqual(
       r.diagnostics.map((d) => [d.code, d.path]),
       [
-        ['unknown-key', 'devices[0].<<'],
         ['missing-setting', 'devices[0].driver'],
+        ['unknown-key', 'devices[0].<<'],
       ],
     )
     const ok = load(`

@@ -1,14 +1,16 @@
 /**
  * The native config: one YAML file (`nutshell serve --config FILE`) holding devices,
- * server, users, monitor, rules, driver defaults and integrations. Parsed with source
- * positions kept, validated by yaml-schema.ts, mapped onto BrokerConfig. Never throws.
+ * server, users, monitor, rules and driver defaults. Parsed with source positions kept,
+ * validated by the zod schema of yaml-schema.ts (issues mapped back to positions by
+ * yaml-issues.ts), mapped onto BrokerConfig. Never throws.
  */
 import { readFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
-import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml'
-import { type ConfigDiagnostic, hasErrors } from '../protocol/nut-config/index.ts'
+import { LineCounter, parseDocument } from 'yaml'
+import { type ConfigDiagnostic, hasErrors, sortDiagnostics } from '../protocol/nut-config/index.ts'
 import { type LoadResult, resolveConfigPath } from './from-nut.ts'
 import type { BrokerConfig } from './types.ts'
+import { IssueMapper, nodeAt, type PathKey, report, toPlain, type YamlCtx } from './yaml-issues.ts'
 import {
   mapDevice,
   mapDriverDefaults,
@@ -18,7 +20,6 @@ import {
   type Parsed,
 } from './yaml-map.ts'
 import { rootSchema } from './yaml-schema.ts'
-import { type Ctx, child, report } from './yaml-validate.ts'
 
 type Root = Parsed<typeof rootSchema>
 
@@ -26,25 +27,37 @@ function firstLine(message: string): string {
   return (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '')
 }
 
-function crossCheck(root: Root, contents: YamlNode | null, ctx: Ctx): void {
-  const itemNode = (key: string, i: number, field: string): YamlNode | null => {
-    if (!isMap(contents)) return null
-    const seq = contents.get(key, true)
-    if (!isSeq(seq)) return null
-    // An entry written as an alias (`- *admin`) is reported where the alias stands.
-    const entry = seq.items[i] as YamlNode | undefined
-    const item = child(entry, ctx)
-    if (entry !== undefined && entry !== item) return entry
-    return isMap(item) ? ((item.get(field, true) as YamlNode | undefined) ?? item) : null
+/** YAML syntax errors that most often come from a line indented wrongly. */
+const indentationCodes = new Set([
+  'BAD_INDENT',
+  'BLOCK_AS_IMPLICIT_KEY',
+  'MULTILINE_IMPLICIT_KEY',
+  'MISSING_CHAR',
+  'UNEXPECTED_TOKEN',
+  'BAD_COLLECTION_TYPE',
+])
+
+function syntaxAdvice(code: string, ctx: YamlCtx): string {
+  if (code === 'DUPLICATE_KEY') return 'each key may appear once in a mapping'
+  if (code === 'TAB_AS_INDENT') return 'indent with spaces, not tabs'
+  if (indentationCodes.has(code) && ctx.indentHinted !== true) {
+    // Said once: the errors after the first misplaced line are mostly its echoes.
+    ctx.indentHinted = true
+    return 'check the indentation: entries of one mapping start in the same column, and a nested one is indented further (spaces only)'
   }
+  return 'fix the YAML syntax at this position'
+}
+
+function crossCheck(root: Root, ctx: YamlCtx): void {
+  const at = (...path: PathKey[]) => nodeAt(ctx, path)
   const devices = new Map<string, number>()
   root.devices?.forEach((d, i) => {
     const earlier = devices.get(d.name.toLowerCase())
     if (earlier !== undefined) {
       report(
         ctx,
-        itemNode('devices', i, 'name'),
-        `devices[${i}].name`,
+        at('devices', i, 'name'),
+        ['devices', i, 'name'],
         'duplicate',
         `device name '${d.name}' is already used by devices[${earlier}]`,
         'device names must differ case-insensitively',
@@ -57,8 +70,8 @@ function crossCheck(root: Root, contents: YamlNode | null, ctx: Ctx): void {
     if (earlier !== undefined) {
       report(
         ctx,
-        itemNode('users', i, 'name'),
-        `users[${i}].name`,
+        at('users', i, 'name'),
+        ['users', i, 'name'],
         'duplicate',
         `user '${u.name}' is already defined by users[${earlier}]`,
         'give each user one entry',
@@ -67,8 +80,8 @@ function crossCheck(root: Root, contents: YamlNode | null, ctx: Ctx): void {
     if (u.password === undefined) {
       report(
         ctx,
-        itemNode('users', i, 'name'),
-        `users[${i}]`,
+        at('users', i, 'name'),
+        ['users', i],
         'no-password',
         `user '${u.name}' has no password and can never log in`,
         'add password: ...',
@@ -81,13 +94,10 @@ function crossCheck(root: Root, contents: YamlNode | null, ctx: Ctx): void {
     const total = monitor.monitors.reduce((sum, m) => sum + (m.powerValue ?? 1), 0)
     const minSupplies = monitor.minSupplies ?? 1
     if (total < minSupplies) {
-      const node = isMap(contents)
-        ? (contents.getIn(['monitor', 'monitors'], true) as YamlNode | null)
-        : null
       report(
         ctx,
-        node,
-        'monitor.monitors',
+        at('monitor', 'monitors'),
+        ['monitor', 'monitors'],
         'insufficient-power',
         `the power values add up to ${total}, less than minSupplies ${minSupplies} (upsmon refuses to start with this)`,
         'raise powerValue or lower minSupplies',
@@ -99,13 +109,10 @@ function crossCheck(root: Root, contents: YamlNode | null, ctx: Ctx): void {
   root.monitor?.monitors?.forEach((m, i) => {
     const earlier = systems.get(m.system.system)
     if (earlier !== undefined) {
-      const node = isMap(contents)
-        ? (contents.getIn(['monitor', 'monitors', i, 'system'], true) as YamlNode | null)
-        : null
       report(
         ctx,
-        node,
-        `monitor.monitors[${i}].system`,
+        at('monitor', 'monitors', i, 'system'),
+        ['monitor', 'monitors', i, 'system'],
         'duplicate',
         `${m.system.system} is already monitored by monitor.monitors[${earlier}]`,
       )
@@ -113,15 +120,34 @@ function crossCheck(root: Root, contents: YamlNode | null, ctx: Ctx): void {
   })
 }
 
+/** A parsed native config with a way back to the source: where a setting is written. */
+export type YamlParse = LoadResult<BrokerConfig> & {
+  /** Position of the setting at `path` (or of the nearest enclosing one). */
+  locate(
+    path: readonly PathKey[],
+    options?: { key?: boolean },
+  ): { file: string; line: number; column: number }
+}
+
 /** Parses and validates the text of a native config file (pure apart from `env`). */
 export function parseYamlConfig(
   text: string,
   file: string,
   env: NodeJS.ProcessEnv = process.env,
-): LoadResult<BrokerConfig> {
+): YamlParse {
   const lineCounter = new LineCounter()
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
-  const ctx: Ctx = { file, lineCounter, diagnostics: [], doc }
+  const ctx: YamlCtx = { file, lineCounter, diagnostics: [], doc }
+  const locate = (path: readonly PathKey[], options: { key?: boolean } = {}) => {
+    const offset = nodeAt(ctx, path, options)?.range?.[0]
+    const pos = offset === undefined ? { line: 1, col: 1 } : lineCounter.linePos(offset)
+    return { file, line: pos.line, column: pos.col }
+  }
+  const fail = (): YamlParse => ({
+    ok: false,
+    diagnostics: sortDiagnostics(ctx.diagnostics),
+    locate,
+  })
   for (const [severity, list] of [
     ['error', doc.errors],
     ['warning', doc.warnings],
@@ -135,19 +161,19 @@ export function parseYamlConfig(
         line: pos.line,
         column: pos.col,
         message: `YAML: ${firstLine(e.message)}`,
+        advice: syntaxAdvice(e.code, ctx),
       }
-      if (e.code === 'DUPLICATE_KEY') d.advice = 'each key may appear once in a mapping'
-      else if (e.code === 'TAB_AS_INDENT') d.advice = 'indent with spaces, not tabs'
-      else d.advice = 'fix the YAML syntax at this position'
       ctx.diagnostics.push(d)
     }
   }
-  if (doc.errors.length > 0) return { ok: false, diagnostics: ctx.diagnostics }
-  const contents = child(doc.contents, ctx)
-  const root = rootSchema(contents, '', ctx)
-  if (root !== undefined) crossCheck(root, contents, ctx)
-  if (root === undefined || hasErrors(ctx.diagnostics))
-    return { ok: false, diagnostics: ctx.diagnostics }
+  if (doc.errors.length > 0) return fail()
+  const data = toPlain(ctx)
+  const parsed = rootSchema.safeParse(data, { reportInput: true })
+  if (!parsed.success) new IssueMapper(rootSchema, ctx).add(parsed.error.issues)
+  if (!parsed.success || hasErrors(ctx.diagnostics)) return fail()
+  const root = parsed.data
+  crossCheck(root, ctx)
+  if (hasErrors(ctx.diagnostics)) return fail()
 
   const configDir = dirname(resolve(file))
   const config: BrokerConfig = {
@@ -166,15 +192,14 @@ export function parseYamlConfig(
   }
   if (root.driverDefaults !== undefined)
     config.driverDefaults = mapDriverDefaults(root.driverDefaults)
-  if (root.integrations !== undefined) config.integrations = root.integrations
-  return { ok: true, value: config, diagnostics: ctx.diagnostics }
+  return { ok: true, value: config, diagnostics: sortDiagnostics(ctx.diagnostics), locate }
 }
 
 /** Reads and checks a native config file. Never throws. */
 export async function loadYamlConfig(
   file: string,
   options: { env?: NodeJS.ProcessEnv } = {},
-): Promise<LoadResult<BrokerConfig>> {
+): Promise<YamlParse> {
   let text: string
   try {
     text = await readFile(file, 'utf8')
@@ -196,6 +221,7 @@ export async function loadYamlConfig(
           advice: 'check the path and that this user may read it',
         },
       ],
+      locate: () => ({ file, line: 0, column: 0 }),
     }
   }
   return parseYamlConfig(text, file, options.env)

@@ -2,6 +2,7 @@
  * Maps the validated native config (yaml-schema.ts) onto BrokerConfig's parts, filling in
  * the same defaults NUT's files get.
  */
+import type { z } from 'zod'
 import { defaultUpsmonConf } from '../protocol/nut-config/index.ts'
 import { defaultListen, monitorFromUpsmonConf, nutDefaults, resolveConfigPath } from './from-nut.ts'
 import {
@@ -22,8 +23,8 @@ import type {
   userSchema,
 } from './yaml-schema.ts'
 
-/** What a validator returns when it succeeds. */
-export type Parsed<V> = V extends (...args: never[]) => infer R ? Exclude<R, undefined> : never
+/** What a schema gives when the file is valid. */
+export type Parsed<S extends z.ZodType> = Exclude<z.output<S>, undefined>
 
 export function mapServer(
   s: Parsed<typeof serverSchema> | undefined,

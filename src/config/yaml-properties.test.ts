@@ -2,8 +2,8 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
 import { stringify } from 'yaml'
+import { parseDuration } from './duration.ts'
 import { parseYamlConfig } from './yaml-load.ts'
-import { parseDuration } from './yaml-validate.ts'
 
 const plain = (value: unknown): unknown => JSON.parse(JSON.stringify(value))
 

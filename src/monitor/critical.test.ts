@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
+import { applyComm, applyStatus, initialNotifyState } from '../devices/notify-events.ts'
 import {
   type CriticalTimings,
   criticalReason,
   suppliesSum,
   type UpsCriticalView,
 } from './critical.ts'
-import { applyComm, applyStatus, initialNotifyState } from './notify-events.ts'
 
 const tokens = ['OL', 'OB', 'LB', 'FSD', 'CAL', 'OFF', 'OVER', 'ALARM', 'BYPASS', 'RB', 'CHRG']
 

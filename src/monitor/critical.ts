@@ -1,4 +1,4 @@
-import type { NotifyState } from './notify-events.ts'
+import type { NotifyState } from '../devices/notify-events.ts'
 
 /**
  * upsmon's critical rule (reference 3.4), pure. `UpsCriticalView` is what the monitor

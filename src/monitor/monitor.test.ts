@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import {
+  advance,
+  FakeLink,
+  flush,
+  harness,
+  monitorConfig,
+  ups,
+} from '../../test/helpers/monitor-fakes.ts'
 import { ManualClock } from '../core/manual-clock.ts'
-import { advance, FakeLink, flush, harness, monitorConfig, ups } from './test-support.ts'
 
 describe('Monitor core (upsmon semantics, ManualClock)', () => {
   it('notifies ONBATT, LOWBATT and shuts down as primary on OB LB', async () => {

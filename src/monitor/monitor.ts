@@ -1,10 +1,10 @@
+import type { Notification, Notifier } from '../actions/notifier.ts'
+import type { PowerRoad } from '../actions/power-road.ts'
 import type { MonitorConfig, MonitoredUps } from '../config/types.ts'
 import { type Clock, sleep, type TimerHandle } from '../core/clock.ts'
 import { describeError, NutshellError } from '../core/errors.ts'
 import type { Logger } from '../core/log.ts'
 import { TypedEmitter } from '../core/typed-emitter.ts'
-import { type CriticalReason, criticalReason, suppliesSum } from './critical.ts'
-import type { Notification, Notifier } from './notifier.ts'
 import {
   applyComm,
   applyStatus,
@@ -13,8 +13,8 @@ import {
   type NotifyOptions,
   type NotifyState,
   tick,
-} from './notify-events.ts'
-import type { ShutdownPort } from './shutdown-port.ts'
+} from '../devices/notify-events.ts'
+import { type CriticalReason, criticalReason, suppliesSum } from './critical.ts'
 import type { Observation, UpsLink } from './ups-link.ts'
 
 /**
@@ -31,7 +31,7 @@ export interface MonitorOptions {
   clock: Clock
   log: Logger
   notifier: Notifier
-  shutdown: ShutdownPort
+  shutdown: PowerRoad
   /** NUT master's ALARMCRITICAL (default true). */
   alarmCritical?: boolean
 }

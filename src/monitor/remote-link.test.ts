@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict'
 import { createServer, type Server, type Socket } from 'node:net'
 import { after, before, describe, it } from 'node:test'
+import { ups } from '../../test/helpers/monitor-fakes.ts'
 import { systemClock } from '../core/clock.ts'
 import { silentLogger } from '../core/log.ts'
 import { RemoteLink } from './remote-link.ts'
-import { ups } from './test-support.ts'
 
 /**
  * A scripted NUT server: records every request line; `GET VAR` is answered with `status`

@@ -1,3 +1,5 @@
+import { Notifier, type NotifierOptions } from '../actions/notifier.ts'
+import { CommandPowerRoad, clearPowerDownFlag, type PowerRoad } from '../actions/power-road.ts'
 import { CommandRunner } from '../actions/run-command.ts'
 import type { MonitorConfig, MonitoredUps } from '../config/types.ts'
 import { type Clock, systemClock } from '../core/clock.ts'
@@ -5,9 +7,7 @@ import { describeError, NutshellError } from '../core/errors.ts'
 import type { Logger } from '../core/log.ts'
 import type { DeviceStore } from '../devices/device-store.ts'
 import { Monitor } from './monitor.ts'
-import { Notifier, type NotifierOptions } from './notifier.ts'
 import { RemoteLink } from './remote-link.ts'
-import { clearPowerDownFlag, InProcessShutdownPort, type ShutdownPort } from './shutdown-port.ts'
 import { StoreLink } from './store-link.ts'
 import { linkTls, readCertPath } from './tls-settings.ts'
 import type { UpsLink } from './ups-link.ts'
@@ -37,7 +37,7 @@ export interface StartMonitorOptions {
   /** LOGIN count per device on this process's NUT server (the primary's wait). */
   logins?: (device: string) => number
   /** Replaces the in-process shutdown port (privileged helper, tests). */
-  shutdownPort?: ShutdownPort
+  shutdownPort?: PowerRoad
   /** Replaces how links are made (tests). */
   linkFor?: (monitor: MonitoredUps) => UpsLink | undefined
   syslog?: NotifierOptions['syslog']
@@ -48,6 +48,8 @@ export interface StartMonitorOptions {
   notifyLimits?: { maxConcurrent?: number; timeoutMs?: number }
   /** Called when a command (NOTIFYCMD, SHUTDOWNCMD, ...) has been started (benchmarks). */
   onCommandStart?: (label: string) => void
+  /** Called before the first poll, so listeners miss none of the monitor's events. */
+  beforeStart?: (monitor: Monitor) => void
 }
 
 export interface RunningMonitor {
@@ -91,7 +93,7 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Runnin
   }
   const shutdown =
     options.shutdownPort ??
-    new InProcessShutdownPort({
+    new CommandPowerRoad({
       log,
       runner: shutdownRunner,
       powerDownFlag: config.powerDownFlag,
@@ -129,6 +131,7 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Runnin
     log.warn('no SHUTDOWNCMD configured: the monitor cannot shut this machine down')
   }
   const monitor = new Monitor({ config, links, clock, log, notifier, shutdown })
+  options.beforeStart?.(monitor)
   monitor.start()
   return {
     monitor,

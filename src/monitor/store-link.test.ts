@@ -1,19 +1,9 @@
 import assert from 'node:assert/strict'
-import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { describe, it } from 'node:test'
+import { ups } from '../../test/helpers/monitor-fakes.ts'
 import { DeviceStore } from '../devices/device-store.ts'
-import { readPidFile, writePidFile } from './control.ts'
-import {
-  clearPowerDownFlag,
-  powerDownFlagSet,
-  powerDownMagic,
-  writePowerDownFlagFile,
-} from './shutdown-port.ts'
 import { isInProcess } from './start-monitor.ts'
 import { StoreLink } from './store-link.ts'
-import { ups } from './test-support.ts'
 
 describe('StoreLink', () => {
   it('reads the status as upsd serves it, and fails while stale or absent', async () => {
@@ -65,33 +55,5 @@ describe('isInProcess', () => {
     assert.equal(isInProcess({ ...ups('ups1'), port: 3493 }, store, [3493]), true)
     assert.equal(isInProcess({ ...ups('ups1'), port: 3494 }, store, [3493]), false)
     assert.equal(isInProcess(ups('ups1'), undefined, undefined), false)
-  })
-})
-
-describe('power-down flag and PID file', () => {
-  it('writes the magic fresh, replacing a planted symlink, and clears only the magic', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'ns-flag-'))
-    try {
-      const flag = join(dir, 'killpower')
-      const victim = join(dir, 'victim')
-      await writeFile(victim, 'precious')
-      await symlink(victim, flag)
-      await writePowerDownFlagFile(flag)
-      assert.equal(await readFile(victim, 'utf8'), 'precious')
-      assert.equal(await readFile(flag, 'utf8'), powerDownMagic)
-      assert.equal(await powerDownFlagSet(flag), true)
-      assert.equal(await clearPowerDownFlag(flag), true)
-      assert.equal(await powerDownFlagSet(flag), false)
-      await writeFile(flag, 'something else')
-      assert.equal(await clearPowerDownFlag(flag), false, 'not ours: left alone')
-      const pid = join(dir, 'm.pid')
-      await writePidFile(pid, 4242)
-      assert.equal(await readPidFile(pid), 4242)
-      await writeFile(pid, 'junk')
-      await assert.rejects(readPidFile(pid), /does not hold a process id/)
-      await assert.rejects(readPidFile(join(dir, 'none')), /is the monitor running/)
-    } finally {
-      await rm(dir, { recursive: true, force: true })
-    }
   })
 })

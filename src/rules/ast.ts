@@ -17,6 +17,8 @@ export type BinaryOp =
   | '>='
   | '=='
   | '!='
+  /** Text equality without regard to case. */
+  | '~='
   | 'has'
   | '+'
   | '-'
@@ -25,7 +27,8 @@ export type BinaryOp =
   | '%'
 
 export type Expr =
-  | { kind: 'number'; value: number; span: Span }
+  /** `percent` when written `30%` (the value stays 30: NUT reports percentages as 0-100). */
+  | { kind: 'number'; value: number; percent?: true; span: Span }
   | { kind: 'duration'; seconds: number; text: string; span: Span }
   | { kind: 'string'; value: string; span: Span }
   /** A variable; `device` set when written `dev:name`. `comm` is the communication state. */

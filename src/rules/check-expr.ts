@@ -1,6 +1,8 @@
 import { knownStatusFlags } from '../devices/status.ts'
+import { didYouMean as did, suggest } from '../protocol/did-you-mean.ts'
 import type { Expr, Span } from './ast.ts'
-import { type Diagnostic, diagnostic, suggest } from './diagnostics.ts'
+import { nameCase, statusEquality } from './comparison-hints.ts'
+import { type Diagnostic, diagnostic } from './diagnostics.ts'
 import { isStandardVariable, standardVariables, textVariables } from './standard-names.ts'
 
 /**
@@ -10,6 +12,11 @@ import { isStandardVariable, standardVariables, textVariables } from './standard
 export interface CheckOptions {
   /** Devices and the variables they report, when known (serve, or `--device`). */
   devices?: ReadonlyMap<string, readonly string[]>
+  /**
+   * Values the devices report, by lower-case variable name, when known (serve, or the
+   * timeline of `rules test`): a model compared in the wrong capitals can never match.
+   */
+  values?: ReadonlyMap<string, readonly string[]>
 }
 
 /** The status flags a rule may test with `has` (NUT's standard tokens). */
@@ -145,6 +152,13 @@ export class ExpressionChecker {
         return 'number'
       }
       case 'binary': {
+        const status = statusEquality(expr.op, expr.left, expr.right, expr.span)
+        if (status !== undefined) {
+          this.out.push(status.diagnostic)
+          // A bare flag (ups.status == OB) is not a variable: one diagnostic says it all.
+          for (const side of [expr.left, expr.right]) if (side !== status.bareSide) this.expr(side)
+          return 'bool'
+        }
         const l = this.expr(expr.left)
         const r =
           expr.op === 'has'
@@ -172,6 +186,7 @@ export class ExpressionChecker {
             return 'bool'
           case '==':
           case '!=':
+          case '~=':
           case '<':
           case '<=':
           case '>':
@@ -257,6 +272,22 @@ export class ExpressionChecker {
       )
       return
     }
+    if (op === '~=') {
+      for (const [t, side] of [
+        [l, left],
+        [r, right],
+      ] as const)
+        if (t === 'number')
+          this.error(
+            'RULE2007',
+            side.span,
+            `'~=' compares text without regard to case; ${describe(side)} is a number.`,
+            'Compare numbers with == or !=.',
+          )
+      return
+    }
+    const hint = nameCase(op, left, right, span, this.options.values)
+    if (hint !== undefined) this.out.push(hint)
     if (op !== '==' && op !== '!=') {
       for (const [t, side] of [
         [l, left],
@@ -303,6 +334,4 @@ function readsVariable(expr: Expr): boolean {
   }
 }
 
-export function did(guess: string | undefined): string {
-  return guess === undefined ? '' : ` Did you mean '${guess}'?`
-}
+export { did }

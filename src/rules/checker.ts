@@ -1,8 +1,8 @@
-import { isNotifyEvent, notifyEventNames } from '../monitor/notify-events.ts'
+import { isNotifyEvent, notifyEventNames } from '../devices/notify-events.ts'
+import { suggest } from '../protocol/did-you-mean.ts'
 import type { Action, Rule, RulesFile, Span, StringLit, Word } from './ast.ts'
 import { type CheckOptions, did, ExpressionChecker } from './check-expr.ts'
 import type { Diagnostic } from './diagnostics.ts'
-import { suggest } from './diagnostics.ts'
 import { isStandardCommand, standardCommands } from './standard-names.ts'
 import { parseTemplate } from './template.ts'
 

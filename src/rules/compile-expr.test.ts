@@ -38,6 +38,22 @@ describe('expressions', () => {
       ['battery.charge % 7 == 5', true],
       ['-battery.charge < 0', true],
       ['battery.runtime < 5m', undefined],
+      ['battery.charge < 50%', true],
+      ['battery.charge >= 40 %', true],
+      ['battery.charge % 7 == 5', true],
+      ['battery.charge%7 == 5', true],
+      ['battery.charge + 10% == 50', true],
+      ['ups.model = "SMART-UPS 700"', true],
+      ['battery.charge = 40', true],
+      ['ups.model ~= "smart-ups 700"', true],
+      ['ups.model ~= "Smart-UPS 700"', true],
+      ['"smart-ups 700" ~= ups.model', true],
+      ['ups.model ~= "smart-ups"', false],
+      ['not ups.model ~= "back-ups"', true],
+      ['ups.model ~= ups.model', true],
+      ['comm ~= "STALE"', true],
+      ['missing.var ~= "x"', undefined],
+      ['battery.charge ~= "40"', true],
     ]
     for (const [condition, expected] of cases) assert.equal(value(condition), expected, condition)
   })

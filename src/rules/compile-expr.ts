@@ -100,6 +100,12 @@ export function compileExpr(expr: Expr): Compiled {
             const e = equals(left(ctx), right(ctx))
             return e === undefined ? undefined : !e
           }
+        case '~=':
+          return equalsIgnoringCase(
+            left,
+            right,
+            expr.right.kind === 'string' ? expr.right.value.toLowerCase() : undefined,
+          )
         case '<':
           return ordered(left, right, (a, b) => a < b)
         case '<=':
@@ -194,6 +200,23 @@ function equals(l: Value, r: Value): boolean | undefined {
   }
   if (typeof l === 'boolean' || typeof r === 'boolean') return l === r
   return l === r
+}
+
+/** `~=`: text equal without regard to case; a literal side is folded once, here. */
+function equalsIgnoringCase(left: Compiled, right: Compiled, literal?: string): Compiled {
+  const fold = (v: Value) =>
+    typeof v === 'string' || typeof v === 'number' ? String(v).toLowerCase() : undefined
+  if (literal !== undefined)
+    return (ctx) => {
+      const a = fold(left(ctx))
+      return a === undefined ? undefined : a === literal
+    }
+  return (ctx) => {
+    const a = fold(left(ctx))
+    if (a === undefined) return undefined
+    const b = fold(right(ctx))
+    return b === undefined ? undefined : a === b
+  }
 }
 
 function ordered(

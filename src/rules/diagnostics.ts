@@ -24,6 +24,7 @@ export const diagnosticCatalogue = {
   RULE1014: 'misplaced clause',
   RULE1015: 'device blocks cannot nest',
   RULE1016: 'upssched.conf problem',
+  RULE1017: 'style: another spelling of an operator',
   RULE2001: 'unknown variable',
   RULE2002: 'variable not in NUT standard names',
   RULE2003: 'unknown status flag',
@@ -41,12 +42,15 @@ export const diagnosticCatalogue = {
   RULE2015: 'empty block',
   RULE2016: 'division by zero',
   RULE2017: 'duplicate handler',
+  RULE2018: 'equality on the whole status',
+  RULE2019: 'case-sensitive name comparison',
   RULE3001: 'action failed',
   RULE3002: 'rules reload failed',
 } as const
 
 export type DiagnosticCode = keyof typeof diagnosticCatalogue
-export type Severity = 'error' | 'warning'
+/** A note is a style hint: shown by `rules check`, never failing anything. */
+export type Severity = 'error' | 'warning' | 'note'
 
 export interface RelatedInfo {
   span: Span
@@ -76,48 +80,4 @@ export function diagnostic(
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error')
-}
-
-/** Damerau-free Levenshtein distance, bounded: returns > max early when it cannot fit. */
-export function editDistance(a: string, b: string, max = 3): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i)
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i]
-    let best = i
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1
-      const value = Math.min(
-        (previous[j] ?? 0) + 1,
-        (current[j - 1] ?? 0) + 1,
-        (previous[j - 1] ?? 0) + cost,
-      )
-      current.push(value)
-      if (value < best) best = value
-    }
-    if (best > max) return max + 1
-    previous = current
-  }
-  return previous[b.length] ?? max + 1
-}
-
-/**
- * The closest candidate to a misspelt word, as TypeScript's getSpellingSuggestion does:
- * case-insensitive, within a third of the word's length (at least 1, at most 3 edits).
- */
-export function suggest(word: string, candidates: Iterable<string>): string | undefined {
-  const lower = word.toLowerCase()
-  const max = Math.min(3, Math.max(1, Math.floor(word.length / 3)))
-  let best: string | undefined
-  let bestDistance = max + 1
-  for (const candidate of candidates) {
-    const c = candidate.toLowerCase()
-    if (c === lower) return candidate
-    const d = editDistance(lower, c, max)
-    if (d < bestDistance) {
-      best = candidate
-      bestDistance = d
-    }
-  }
-  return best
 }

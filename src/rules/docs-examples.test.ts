@@ -10,9 +10,10 @@ import { upsschedToRules } from './upssched.ts'
 
 /**
  * Every example in docs/rules.md is run: `rules example=X` blocks are replayed over the
- * `seq example=X` timeline and must print the `text example=X` block exactly; every other
- * `rules` block must check without errors; `upssched example=X` must import to the
- * `rules import=X` block.
+ * `seq example=X` timeline and must print the `text example=X` block exactly; a
+ * `rules check=X` block must give exactly the diagnostics of the `text check=X` block;
+ * every other `rules` block must check without errors; `upssched example=X` must import
+ * to the `rules import=X` block.
  */
 const docs = readFileSync(fileURLToPath(new URL('../../docs/rules.md', import.meta.url)), 'utf8')
 const blocks = [...docs.matchAll(/^```(\w+)([^\n]*)\n([\s\S]*?)^```$/gm)].map((m) => ({
@@ -34,6 +35,16 @@ describe('docs/rules.md examples', () => {
   })
 
   for (const [i, block] of rulesBlocks.entries()) {
+    const checked = block.attrs['check']
+    if (checked !== undefined) {
+      it(`${checked}: rules check prints the diagnostics shown`, () => {
+        const expected = find('text', 'check', checked)
+        assert.ok(expected !== undefined, `check ${checked} needs a text check=${checked} block`)
+        const loaded = loadRulesText(`${checked}.rules`, block.body)
+        assert.equal(renderDiagnostics(loaded.source, loaded.diagnostics), expected)
+      })
+      continue
+    }
     const name = block.attrs['example'] ?? block.attrs['import'] ?? `block ${i + 1}`
     it(`${name} checks without errors`, () => {
       const loaded = loadRulesText(`${name}.rules`, block.body)

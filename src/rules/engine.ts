@@ -3,7 +3,7 @@ import { describeError } from '../core/errors.ts'
 import { type Logger, RateLimitedLog } from '../core/log.ts'
 import type { Device, DeviceChange } from '../devices/device.ts'
 import type { DeviceStore } from '../devices/device-store.ts'
-import type { NotifyEvent, NotifyOptions, NotifyState } from '../monitor/notify-events.ts'
+import type { NotifyEvent, NotifyOptions, NotifyState } from '../devices/notify-events.ts'
 import type { ActionBody, ActionSink } from './action-sink.ts'
 import type { RulesFile } from './ast.ts'
 import {
@@ -28,7 +28,7 @@ import type { SourceFile } from './source.ts'
  * The incremental evaluator. It subscribes to the DeviceStore; a change to one variable
  * re-evaluates only the `when` rules that read it (rules are indexed by variable name),
  * for the one device that changed. Notify events are derived per device with the
- * monitor's own module (monitor/notify-events.ts) and run the `on` rules. Every timer
+ * monitor's own module (devices/notify-events.ts) and run the `on` rules. Every timer
  * (`for`, `start timer`, NOCOMM/REPLBATT repeats) goes through the injected Clock.
  *
  * `when` rules are small state machines per device: idle → (pending, while `for` runs) →

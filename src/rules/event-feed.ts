@@ -11,12 +11,12 @@ import {
   type NotifyState,
   nextTickDue,
   tick,
-} from '../monitor/notify-events.ts'
+} from '../devices/notify-events.ts'
 import { readVariable } from './compile-expr.ts'
 
 /**
  * Notify events from the DeviceStore, per device, with the monitor's own derivation
- * (monitor/notify-events.ts): a status read while the link is ok is a successful poll,
+ * (devices/notify-events.ts): a status read while the link is ok is a successful poll,
  * a comm state other than ok a failed one; NOCOMM and REPLBATT repeats come from one
  * clock timer per device.
  */

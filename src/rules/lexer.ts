@@ -1,3 +1,4 @@
+import { suggest } from '../protocol/did-you-mean.ts'
 import { type Diagnostic, diagnostic } from './diagnostics.ts'
 
 /**
@@ -7,7 +8,9 @@ import { type Diagnostic, diagnostic } from './diagnostics.ts'
  * - names: a letter or `_`, then letters, digits, `_` and `.`; a `-` continues a name
  *   when a letter follows it (`input.L1-L2.voltage`), so write `a - b` with spaces;
  * - numbers `20`, `3.5`; durations `30s`, `5m`, `1h`, `2d`, `1h30m` (a number with a
- *   unit glued on);
+ *   unit glued on), and the spelled-out forms people write: `2 minutes`, `2 min`,
+ *   `90 seconds`, `1 hour 30 mins` (a unit word after a blank). A duration token's text is
+ *   its canonical spelling (`2m`, `90s`, `1h30m`), so the printer writes it back that way;
  * - strings in double quotes with `\"`, `\\`, `\n`, `\t` escapes, on one line;
  * - `#` starts a comment to the end of the line.
  */
@@ -31,6 +34,7 @@ export type TokenKind =
   | '>='
   | '=='
   | '!='
+  | '~='
   | '='
   | '+'
   | '-'
@@ -55,8 +59,39 @@ export interface Token {
   newlineBefore: boolean
 }
 
-const durationUnits: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 }
-const twoCharOps = new Set(['<=', '>=', '==', '!=', '&&', '||'])
+/** Unit words, any case: the canonical letter of each. */
+/** Unit words, any case, plurals first so "did you mean" prefers them: the canonical letter. */
+const unitLetters: Record<string, 's' | 'm' | 'h' | 'd'> = {
+  seconds: 's',
+  second: 's',
+  secs: 's',
+  sec: 's',
+  s: 's',
+  minutes: 'm',
+  minute: 'm',
+  mins: 'm',
+  min: 'm',
+  m: 'm',
+  hours: 'h',
+  hour: 'h',
+  hrs: 'h',
+  hr: 'h',
+  h: 'h',
+  days: 'd',
+  day: 'd',
+  d: 'd',
+}
+export const unitSeconds = { s: 1, m: 60, h: 3600, d: 86400 } as const
+/** Every unit word, for "did you mean" on a misspelt one. */
+export const durationUnitWords: readonly string[] = Object.keys(unitLetters)
+
+/** The canonical letter of a unit word (`minutes` → `m`), or undefined. */
+export function durationUnit(word: string): 's' | 'm' | 'h' | 'd' | undefined {
+  return Object.hasOwn(unitLetters, word.toLowerCase())
+    ? unitLetters[word.toLowerCase()]
+    : undefined
+}
+const twoCharOps = new Set(['<=', '>=', '==', '!=', '~=', '&&', '||'])
 const oneCharOps = new Set('(){}[],:;<>=+-*/%!')
 
 function isNameStart(ch: string | undefined): boolean {
@@ -105,9 +140,9 @@ export function lex(text: string): { tokens: Token[]; diagnostics: Diagnostic[] 
       continue
     }
     if (isDigit(ch)) {
-      scanNumber(text, start, diagnostics, (end, kind, value) => {
+      scanNumber(text, start, diagnostics, (end, kind, value, canonical) => {
         pos = end
-        push(kind, start, text.slice(start, end), value)
+        push(kind, start, canonical ?? text.slice(start, end), value)
       })
       continue
     }
@@ -157,7 +192,7 @@ export function lex(text: string): { tokens: Token[]; diagnostics: Diagnostic[] 
     pos++
     while (
       pos < text.length &&
-      !/[\sA-Za-z0-9_"'#(){}[\],:;<>=+\-*/%!&|]/.test(text[pos] as string)
+      !/[\sA-Za-z0-9_"'#(){}[\],:;<>=~+\-*/%!&|]/.test(text[pos] as string)
     )
       pos++
     const bad = text.slice(start, pos)
@@ -173,56 +208,118 @@ export function lex(text: string): { tokens: Token[]; diagnostics: Diagnostic[] 
   return { tokens, diagnostics }
 }
 
-function scanNumber(
-  text: string,
-  start: number,
-  diagnostics: Diagnostic[],
-  done: (end: number, kind: 'number' | 'duration', value: number) => void,
-): void {
+interface Part {
+  /** The number's text and value. */
+  amountText: string
+  amount: number
+  /** The unit word, glued (`5m`) or after blanks (`5 minutes`); undefined for a plain number. */
+  unit: string | undefined
+  unitStart: number
+  /** Where the number ends (a plain number) or the unit word ends. */
+  end: number
+}
+
+function isBlankChar(ch: string | undefined): boolean {
+  return ch === ' ' || ch === '\t'
+}
+
+/**
+ * A number at `start` and the unit after it: letters glued on (any word, so a misspelt
+ * unit is reported), or, after blanks, a whole name that is a unit word (`2 minutes`; a
+ * name such as `mins_total` or `m.x` is not a unit and stays a name).
+ */
+function readPart(text: string, start: number): Part {
   let pos = start
   while (isDigit(text[pos])) pos++
   if (text[pos] === '.' && isDigit(text[pos + 1])) {
     pos++
     while (isDigit(text[pos])) pos++
   }
-  const number = Number(text.slice(start, pos))
-  if (!/[A-Za-z_]/.test(text[pos] ?? '')) {
-    done(pos, 'number', number)
-    return
-  }
-  // A unit glued on: a duration, possibly compound (1h30m).
-  let seconds = 0
-  let amount = number
-  let bad = false
-  for (;;) {
+  const amountText = text.slice(start, pos)
+  const part = { amountText, amount: Number(amountText), unit: undefined, unitStart: pos, end: pos }
+  if (/[A-Za-z_]/.test(text[pos] ?? '')) {
     const unitStart = pos
     while (/[A-Za-z_]/.test(text[pos] ?? '')) pos++
-    const unit = text.slice(unitStart, pos)
-    const factor = durationUnits[unit]
-    if (factor === undefined) {
-      bad = true
-      diagnostics.push(
-        diagnostic('RULE1004', { start: unitStart, end: pos }, `Unknown duration unit '${unit}'.`, {
-          advice:
-            'A duration is a number with s (seconds), m (minutes), h (hours) or d (days): 30s, 5m, 1h30m. A number is followed by a space before a name.',
-        }),
-      )
-    } else seconds += amount * factor
-    if (!isDigit(text[pos])) break
-    const partStart = pos
-    while (isDigit(text[pos])) pos++
-    if (!/[A-Za-z]/.test(text[pos] ?? '')) {
-      bad = true
-      diagnostics.push(
-        diagnostic('RULE1004', { start: partStart, end: pos }, 'A duration part needs a unit.', {
-          advice: 'Write every part with its unit, as in 1h30m.',
-        }),
-      )
-      break
-    }
-    amount = Number(text.slice(partStart, pos))
+    return { ...part, unit: text.slice(unitStart, pos), unitStart, end: pos }
   }
-  done(pos, 'duration', bad ? Number.NaN : seconds)
+  let wordStart = pos
+  while (isBlankChar(text[wordStart])) wordStart++
+  if (wordStart === pos || !/[A-Za-z]/.test(text[wordStart] ?? '')) return part
+  let wordEnd = wordStart
+  while (isNamePart(text[wordEnd])) wordEnd++
+  const word = text.slice(wordStart, wordEnd)
+  if (text[wordEnd] === '-' && isNameStart(text[wordEnd + 1])) return part
+  return durationUnit(word) === undefined
+    ? part
+    : { ...part, unit: word, unitStart: wordStart, end: wordEnd }
+}
+
+function scanNumber(
+  text: string,
+  start: number,
+  diagnostics: Diagnostic[],
+  done: (end: number, kind: 'number' | 'duration', value: number, canonical?: string) => void,
+): void {
+  let part = readPart(text, start)
+  if (part.unit === undefined) {
+    done(part.end, 'number', part.amount)
+    return
+  }
+  // A duration, possibly compound: 1h30m, 1h 30m, 1 hour 30 minutes.
+  let seconds = 0
+  let canonical = ''
+  let bad = false
+  for (;;) {
+    const unit = part.unit ?? ''
+    const letter = durationUnit(unit)
+    if (letter === undefined) {
+      bad = true
+      const guess = unit.length > 1 ? suggest(unit, durationUnitWords) : undefined
+      diagnostics.push(
+        diagnostic(
+          'RULE1004',
+          { start: part.unitStart, end: part.end },
+          `Unknown duration unit '${unit}'.${guess === undefined ? '' : ` Did you mean '${guess}'?`}`,
+          {
+            advice:
+              'A duration is a number with a unit: 30s, 5m, 1h30m, or 90 seconds, 2 minutes, 1 hour. A number is followed by a space before a name.',
+          },
+        ),
+      )
+    } else {
+      seconds += part.amount * unitSeconds[letter]
+      canonical += `${part.amountText}${letter}`
+    }
+    const pos = part.end
+    if (isDigit(text[pos])) {
+      // Glued on: 1h30m. A part without its unit is a mistake, not the end of the duration.
+      const next = readPart(text, pos)
+      if (next.unit === undefined) {
+        bad = true
+        diagnostics.push(
+          diagnostic('RULE1004', { start: pos, end: next.end }, 'A duration part needs a unit.', {
+            advice: 'Write every part with its unit, as in 1h30m.',
+          }),
+        )
+        done(next.end, 'duration', Number.NaN)
+        return
+      }
+      part = next
+      continue
+    }
+    // After blanks: 1 hour 30 minutes, only when the next number has a known unit.
+    let after = pos
+    while (isBlankChar(text[after])) after++
+    if (after > pos && isDigit(text[after])) {
+      const next = readPart(text, after)
+      if (next.unit !== undefined && durationUnit(next.unit) !== undefined) {
+        part = next
+        continue
+      }
+    }
+    done(pos, 'duration', bad ? Number.NaN : seconds, bad ? undefined : canonical)
+    return
+  }
 }
 
 function scanString(

@@ -9,7 +9,7 @@ export interface LoadedRules {
   source: SourceFile
   file: RulesFile
   format: 'rules' | 'upssched'
-  /** Syntax and checker diagnostics, in source order (errors and warnings). */
+  /** Syntax and checker diagnostics, in source order (errors, warnings and notes). */
   diagnostics: Diagnostic[]
 }
 
@@ -45,7 +45,22 @@ export function loadRulesText(name: string, text: string, options: CheckOptions 
   return { source, file: parsed.file, format: 'rules', diagnostics: sortDiagnostics(diagnostics) }
 }
 
-function sortDiagnostics(list: Diagnostic[]): Diagnostic[] {
+/**
+ * Sorted by place. A note inside another diagnostic's span is left out: a style hint on
+ * `=` says nothing new beside an error (or a broader hint) about the whole comparison.
+ */
+function sortDiagnostics(all: Diagnostic[]): Diagnostic[] {
+  const list = all.filter(
+    (d) =>
+      d.severity !== 'note' ||
+      !all.some(
+        (o) =>
+          o !== d &&
+          o.span.start <= d.span.start &&
+          d.span.end <= o.span.end &&
+          o.span.end - o.span.start > d.span.end - d.span.start,
+      ),
+  )
   return list
     .map((d, i) => ({ d, i }))
     .sort((a, b) => a.d.span.start - b.d.span.start || a.i - b.i)

@@ -1,6 +1,6 @@
+import { suggest } from '../protocol/did-you-mean.ts'
 import type { Action, Duration, StringLit, Word } from './ast.ts'
-import { suggest } from './diagnostics.ts'
-import type { Token } from './lexer.ts'
+import { durationUnit, durationUnitWords, type Token, unitSeconds } from './lexer.ts'
 import {
   actionKeywords,
   didYouMean,
@@ -19,10 +19,13 @@ export class ActionParser extends ExpressionParser {
     if (open.kind !== '{') {
       const isAction =
         open.kind === 'name' && (actionKeywords as readonly string[]).includes(open.text)
+      const afterNumber = this.tokens[this.index - 1]?.kind === 'number'
       this.error('RULE1005', spanOf(open), `'{' expected${found(open)}.`, {
         advice: isAction
           ? `Put the actions of a '${owner}' rule in braces: { ${open.text} ... }.`
-          : `The actions of a '${owner}' rule go in braces after it.`,
+          : afterNumber && /^(percent|pct)$/i.test(open.text)
+            ? 'Write a percentage with %: battery.charge < 30%'
+            : `The actions of a '${owner}' rule go in braces after it.`,
       })
       if (!isAction) return []
       // Parse the actions anyway so their own mistakes are reported too.
@@ -111,7 +114,7 @@ export class ActionParser extends ExpressionParser {
         }
       }
       case 'set': {
-        const words = this.lineWords()
+        const words = this.setWords()
         if (words.length < 2 || words.length > 3) {
           this.error(
             'RULE1013',
@@ -292,6 +295,24 @@ export class ActionParser extends ExpressionParser {
     }
   }
 
+  /**
+   * The words of `set`: `set [DEVICE] VARIABLE VALUE`, or with `=` before the value as in
+   * upsrw's `-s name=value`. It is always an assignment here: conditions are never
+   * inside actions. `==` gets one error and is read as `=`.
+   */
+  protected setWords(): Word[] {
+    const words = this.lineWords()
+    const token = this.peek()
+    if ((token.kind !== '=' && token.kind !== '==') || token.newlineBefore) return words
+    if (words.length === 0 || words.length > 2) return words
+    this.next()
+    if (token.kind === '==')
+      this.error('RULE1011', spanOf(token), "'set' assigns: write '=' or nothing, not '=='.", {
+        advice: 'Write: set ups.delay.shutdown 30, or set ups.delay.shutdown = 30',
+      })
+    return [...words, ...this.lineWords()]
+  }
+
   protected tokensOf(word: Word): Token | undefined {
     return this.tokens.find((t) => t.start === word.span.start)
   }
@@ -305,12 +326,43 @@ export class ActionParser extends ExpressionParser {
     const token = this.peek()
     if (token.kind === 'duration') {
       this.next()
+      const part = this.peek()
+      if (part.kind === 'number' && !part.newlineBefore) {
+        // `1 hour 30`: the last part lost its unit; one error, and the block still parses.
+        this.next()
+        this.error('RULE1004', spanOf(part), 'A duration part needs a unit.', {
+          advice: 'Write every part with its unit: 1 hour 30 minutes, or 1h30m.',
+        })
+        return {
+          seconds: Number.NaN,
+          text: token.text,
+          span: { start: token.start, end: part.end },
+        }
+      }
       return { seconds: token.value, text: token.text, span: spanOf(token) }
     }
     if (token.kind === 'number') {
       this.next()
+      // `for 2 minuts`: a misspelt unit word after the number is one mistake, not two.
+      const word = this.peek()
+      if (word.kind === 'name' && !word.newlineBefore && !reserved.has(word.text)) {
+        this.next()
+        const guess = word.text.length > 1 ? suggest(word.text, durationUnitWords) : undefined
+        this.error(
+          'RULE1004',
+          spanOf(word),
+          `Unknown duration unit '${word.text}'.${didYouMean(guess)}`,
+          { advice: 'Write 30s, 5m, 1h, or 90 seconds, 2 minutes, 1 hour.' },
+        )
+        const letter = durationUnit(guess ?? 's') ?? 's'
+        return {
+          seconds: token.value * unitSeconds[letter],
+          text: `${token.text}${letter}`,
+          span: { start: token.start, end: word.end },
+        }
+      }
       this.error('RULE1012', spanOf(token), `A duration needs a unit: '${token.text}s'?`, {
-        advice: 'Write 30s, 5m, 1h or 1d.',
+        advice: 'Write 30s, 5m, 1h or 1d, or 30 seconds.',
       })
       return { seconds: token.value, text: `${token.text}s`, span: spanOf(token) }
     }

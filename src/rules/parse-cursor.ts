@@ -121,9 +121,7 @@ export function found(token: Token): string {
   }
 }
 
-export function didYouMean(guess: string | undefined): string {
-  return guess === undefined ? '' : ` Did you mean '${guess}'?`
-}
+export { didYouMean } from '../protocol/did-you-mean.ts'
 
 export function missingWord(token: Token): Word {
   return { text: '', quoted: false, span: { start: token.start, end: token.start } }

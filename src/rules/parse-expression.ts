@@ -1,4 +1,5 @@
 import type { BinaryOp, EventRef, Expr } from './ast.ts'
+import { diagnostic } from './diagnostics.ts'
 import type { Token } from './lexer.ts'
 import { found, reserved, spanOf, TokenCursor } from './parse-cursor.ts'
 import {
@@ -23,6 +24,7 @@ export class ExpressionParser extends TokenCursor {
       const precedence = (binaryPrecedence as Partial<Record<string, number>>)[op] ?? 0
       if (precedence <= minPrecedence) return left
       this.next()
+      this.reportSpelling(token)
       const right = op === 'has' ? this.parseFlag() : this.parseExpression(precedence)
       const span = { start: left.span.start, end: right.span.end }
       if (
@@ -50,6 +52,7 @@ export class ExpressionParser extends TokenCursor {
     }
   }
 
+  /** The operator a token stands for; other spellings are reported once consumed. */
   protected infixOperator(token: Token): BinaryOp | undefined {
     switch (token.kind) {
       case 'name':
@@ -62,6 +65,7 @@ export class ExpressionParser extends TokenCursor {
       case '>=':
       case '==':
       case '!=':
+      case '~=':
       case '+':
       case '-':
       case '*':
@@ -69,20 +73,38 @@ export class ExpressionParser extends TokenCursor {
       case '%':
         return token.kind
       case '&&':
+        return 'and'
       case '||':
-      case '=': {
-        const word = token.kind === '&&' ? 'and' : token.kind === '||' ? 'or' : '=='
-        this.error('RULE1011', spanOf(token), `Use '${word}' instead of '${token.kind}'.`, {
-          advice:
-            token.kind === '='
-              ? "'=' is not a comparison here; compare with '=='."
-              : 'Rules spell the logical operators and, or, not.',
-        })
-        return word
-      }
+        return 'or'
+      case '=':
+        return '=='
       default:
         return undefined
     }
+  }
+
+  /**
+   * `=` is NUT's own way to write equality (its ideas list: ups.model = "SMART-UPS 700"),
+   * and means `==`, with a style note. `&&` and `||` are errors that parse as meant.
+   */
+  protected reportSpelling(token: Token): void {
+    if (token.kind === '=') {
+      this.diagnostics.push(
+        diagnostic('RULE1017', spanOf(token), "'=' compares here, as '==' does.", {
+          severity: 'note',
+          advice:
+            "'==' is the usual spelling in rules; both mean equality in a condition. Actions assign with set VARIABLE VALUE.",
+        }),
+      )
+      return
+    }
+    if (token.kind === '&&' || token.kind === '||')
+      this.error(
+        'RULE1011',
+        spanOf(token),
+        `Use '${token.kind === '&&' ? 'and' : 'or'}' instead of '${token.kind}'.`,
+        { advice: 'Rules spell the logical operators and, or, not.' },
+      )
   }
 
   protected parseFlag(): Expr {
@@ -105,9 +127,22 @@ export class ExpressionParser extends TokenCursor {
   protected parsePrefix(): Expr {
     const token = this.peek()
     switch (token.kind) {
-      case 'number':
+      case 'number': {
         this.next()
+        // 30% is a percentage when nothing the % could divide follows; `30 % 7` and `30%7`
+        // stay the remainder.
+        const percent = this.peek()
+        if (percent.kind === '%' && !startsOperand(this.peek(1))) {
+          this.next()
+          return {
+            kind: 'number',
+            value: token.value,
+            percent: true,
+            span: { start: token.start, end: percent.end },
+          }
+        }
         return { kind: 'number', value: token.value, span: spanOf(token) }
+      }
       case 'duration':
         this.next()
         return { kind: 'duration', seconds: token.value, text: token.text, span: spanOf(token) }
@@ -215,6 +250,21 @@ export class ExpressionParser extends TokenCursor {
       }
     }
     return { device: undefined, name: first.text, span: spanOf(first) }
+  }
+}
+
+/** Tokens that can begin the right side of `%`: then `30%x` is a remainder. */
+function startsOperand(token: Token): boolean {
+  switch (token.kind) {
+    case 'number':
+    case 'duration':
+    case 'string':
+    case '(':
+      return true
+    case 'name':
+      return !reserved.has(token.text)
+    default:
+      return false
   }
 }
 

@@ -1,5 +1,6 @@
+import { suggest } from '../protocol/did-you-mean.ts'
 import type { Duration, ElseClause, EventRef, Expr, Rule, RulesFile } from './ast.ts'
-import { type Diagnostic, suggest } from './diagnostics.ts'
+import type { Diagnostic } from './diagnostics.ts'
 import { lex } from './lexer.ts'
 import { ActionParser } from './parse-actions.ts'
 import {

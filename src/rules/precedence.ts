@@ -13,6 +13,7 @@ export const binaryPrecedence: Record<BinaryOp, number> = {
   '>=': 4,
   '==': 4,
   '!=': 4,
+  '~=': 4,
   has: 4,
   '+': 5,
   '-': 5,

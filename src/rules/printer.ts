@@ -107,8 +107,10 @@ function printValueWord(word: Word): string {
 
 export function printExpr(expr: Expr, parent = 0): string {
   switch (expr.kind) {
-    case 'number':
-      return expr.value < 0 ? `(${String(expr.value)})` : String(expr.value)
+    case 'number': {
+      const text = `${String(expr.value)}${expr.percent === true ? '%' : ''}`
+      return expr.value < 0 ? `(${text})` : text
+    }
     case 'duration':
       return expr.text
     case 'string':
@@ -132,7 +134,13 @@ export function printExpr(expr: Expr, parent = 0): string {
       // Left-associative: the right side needs parentheses at equal precedence.
       // Comparisons do not chain, so a comparison on the left keeps its parentheses too.
       const left = printExpr(expr.left, p === comparisonPrecedence ? p : p - 1)
-      const right = expr.op === 'has' ? printExpr(expr.right, 0) : printExpr(expr.right, p)
+      // `30 % -5` would read back as 30% minus 5: a negated divisor keeps its parentheses.
+      const right =
+        expr.op === 'has'
+          ? printExpr(expr.right, 0)
+          : expr.op === '%' && expr.right.kind === 'unary' && expr.right.op === '-'
+            ? `(${printExpr(expr.right, 0)})`
+            : printExpr(expr.right, p)
       const text = `${left} ${expr.op} ${right}`
       return p <= parent ? `(${text})` : text
     }

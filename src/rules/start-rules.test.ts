@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { pino } from 'pino'
 import { isNutshellError } from '../core/errors.ts'
 import { silentLogger } from '../core/log.ts'
 import { ManualClock } from '../core/manual-clock.ts'
@@ -82,6 +83,34 @@ on timer t { log "timer {ups}" }`,
       h.sink.requests.map((r) => `${r.at / 1000} ${r.action === 'log' ? r.text : r.action}`),
       ['0 on battery', '0 start-timer', '300 timer ups', '300 back'],
     )
+  })
+
+  it('checks names against what the devices report; warnings are logged, notes only at debug', async () => {
+    const h = harness({
+      'a.rules': `when ups.model == "SMART-UPS 700" { log "apcsmart" }
+when ups.load = 90 { log "loaded" }`,
+    })
+    h.device.setValue('ups.model', 'Smart-UPS 700')
+    h.device.setValue('ups.load', '10')
+    const lines: Array<{ level: number; msg: string; diagnostic?: { code?: string } }> = []
+    const log = pino({ level: 'debug' }, { write: (line: string) => lines.push(JSON.parse(line)) })
+    const rules = await startRules({ ...h.options, log })
+    rules.stop()
+    assert.deepEqual(
+      rules.loaded[0]?.diagnostics.map((d) => [d.code, d.severity]),
+      [
+        ['RULE2019', 'warning'],
+        ['RULE1017', 'note'],
+      ],
+    )
+    assert.match(rules.loaded[0]?.diagnostics[0]?.message ?? '', /reports "Smart-UPS 700"/)
+    const logged = lines
+      .filter((l) => l.diagnostic !== undefined)
+      .map((l) => [l.level, l.msg, l.diagnostic?.code])
+    assert.deepEqual(logged, [
+      [40, 'rules warning', 'RULE2019'],
+      [20, 'rules note', 'RULE1017'],
+    ])
   })
 
   it('injected events run on rules', async () => {

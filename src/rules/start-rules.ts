@@ -3,8 +3,9 @@ import type { Clock } from '../core/clock.ts'
 import { describeError, NutshellError } from '../core/errors.ts'
 import type { Logger } from '../core/log.ts'
 import type { DeviceStore } from '../devices/device-store.ts'
-import type { NotifyOptions } from '../monitor/notify-events.ts'
+import type { NotifyOptions } from '../devices/notify-events.ts'
 import type { ActionSink } from './action-sink.ts'
+import { nameVariables } from './comparison-hints.ts'
 import { hasErrors } from './diagnostics.ts'
 import { RulesEngine } from './engine.ts'
 import { type LoadedRules, loadRulesText } from './load.ts'
@@ -105,6 +106,7 @@ async function loadFiles(options: StartRulesOptions): Promise<LoadedRules[]> {
   const devices = new Map(
     options.store.list().map((d) => [d.name, d.listVariables().map((v) => v.name)]),
   )
+  const values = reportedNames(options.store)
   const results: LoadedRules[] = []
   const reports: string[] = []
   for (const path of options.files) {
@@ -115,7 +117,7 @@ async function loadFiles(options: StartRulesOptions): Promise<LoadedRules[]> {
       reports.push(`${path}: cannot read the rules file: ${describeError(error)}`)
       continue
     }
-    const result = loadRulesText(path, text, devices.size > 0 ? { devices } : {})
+    const result = loadRulesText(path, text, devices.size > 0 ? { devices, values } : {})
     if (hasErrors(result.diagnostics))
       reports.push(renderDiagnostics(result.source, result.diagnostics))
     results.push(result)
@@ -124,8 +126,23 @@ async function loadFiles(options: StartRulesOptions): Promise<LoadedRules[]> {
   return results
 }
 
+/** The models and makers the devices report, so a wrong-case comparison is caught. */
+function reportedNames(store: DeviceStore): Map<string, string[]> {
+  const values = new Map<string, string[]>()
+  for (const name of nameVariables)
+    for (const device of store.list()) {
+      const value = device.getValue(name)
+      if (value !== undefined) values.set(name, [...(values.get(name) ?? []), value])
+    }
+  return values
+}
+
 function logWarnings(log: Logger, loaded: readonly LoadedRules[]): void {
+  // Notes are style hints for `nutshell rules check`: not worth a warning in the log.
   for (const file of loaded)
-    for (const warning of diagnosticsToJson(file.source, file.diagnostics))
-      log.warn({ diagnostic: warning }, 'rules warning')
+    for (const d of file.diagnostics) {
+      const [diagnostic] = diagnosticsToJson(file.source, [d])
+      if (d.severity === 'note') log.debug({ diagnostic }, 'rules note')
+      else log.warn({ diagnostic }, 'rules warning')
+    }
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { lookup } from 'node:dns/promises'
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
@@ -37,7 +38,49 @@ describe('nutshell config check | show | convert', () => {
     )
     await writeFile(at('ups.conf'), '[a]\n\tdriver = dummy-ups\n\tport = a.dev\n')
     await writeFile(at('upsd.conf'), 'MAXAGE 15s\n')
-    await writeFile(at('upsd.users'), '[admin]\n\tpassword = secret\n')
+    await writeFile(at('upsd.users'), '[admin]\n\tpassword = secret\n', { mode: 0o600 })
+    await chmod(at('good.yaml'), 0o600)
+    // NUT directories for the checks across files, each with one kind of mistake.
+    const nutDir = async (name: string, files: Record<string, string>) => {
+      await mkdir(at(name))
+      const all: Record<string, string> = {
+        'ups.conf': '[a]\n\tdriver = dummy-ups\n\tport = a.dev\n',
+        'upsd.conf': '',
+        'upsd.users': '[mon]\n\tpassword = x\n\tupsmon primary\n',
+        ...files,
+      }
+      for (const [file, text] of Object.entries(all)) {
+        await writeFile(join(at(name), file), text, { mode: 0o600 })
+      }
+      await writeFile(join(at(name), 'a.dev'), 'ups.status: OL\n')
+    }
+    await nutDir('listen', {
+      'upsd.conf': 'LISTEN 127.0.0.1 3493\nLISTEN 127.0.0.1 3493\nLISTEN localhost 3493\n',
+    })
+    await nutDir('monitor', {
+      'upsmon.conf':
+        'MONITOR b@localhost 1 mon x primary\nMONITOR a@localhost 1 mon wrong primary\nSHUTDOWNCOMMAND "/sbin/poweroff"\n',
+    })
+    await nutDir('monitor-ok', {
+      'upsmon.conf': 'MONITOR a@localhost 1 mon x primary\nSHUTDOWNCMD "/sbin/poweroff"\n',
+    })
+    await nutDir('typo', { 'ups.conf': '[a]\n\tdrvier = dummy-ups\n\tport = a.dev\n' })
+    await nutDir('nodev', { 'ups.conf': '[a]\n\tdriver = dummy-ups\n\tport = nope.dev\n' })
+    await nutDir('readable', {})
+    await chmod(join(at('readable'), 'upsd.users'), 0o644)
+    await writeFile(
+      at('listen.yaml'),
+      'server:\n  listen:\n    - 127.0.0.1:1234\n    - 127.0.0.1:1234\n',
+    )
+    await writeFile(at('integrations.yaml'), 'integrations:\n  mqtt: {url: "mqtt://x"}\n')
+    await writeFile(
+      at('spellings.yaml'),
+      'monitor:\n  shutdownCmd: /sbin/poweroff\n  POWERDOWNFLAG: /etc/killpower\n',
+    )
+    await writeFile(
+      at('indent.yaml'),
+      'devices:\n  - name: a\n    port: a.dev\ndriver: dummy-ups\n',
+    )
     await writeFile(at('with-rules.yaml'), 'rules:\n  files: [r.rules, none.rules]\n')
     await writeFile(at('r.rules'), 'when battery.charg < 20 {\n  shutdown\n}\n')
     const cases = [
@@ -50,6 +93,18 @@ describe('nutshell config check | show | convert', () => {
       ['frobnicate'],
       ['check'],
       ['check', at('host.yaml')],
+      ['check', '--strict', dir],
+      ['check', at('listen')],
+      ['check', at('listen.yaml')],
+      ['check', at('monitor')],
+      ['check', at('monitor-ok')],
+      ['check', at('typo')],
+      ['check', at('nodev')],
+      ['check', at('readable')],
+      ['check', at('integrations.yaml')],
+      ['check', at('spellings.yaml')],
+      ['check', at('indent.yaml')],
+      ['schema'],
     ]
     await writeFile(at('cases.json'), JSON.stringify(cases))
     const batch = await run(
@@ -80,28 +135,31 @@ describe('nutshell config check | show | convert', () => {
       { timeoutMs: 30_000 },
     )
     assert.equal(r.code, 1)
-    assert.match(r.stderr, /error unknown-key/)
+    assert.match(r.stderr, / error unknown-key/)
   })
 
   it('accepts a good YAML file', () => {
     const r = result(['check', at('good.yaml')])
     assert.equal(r.code, 0, r.stderr)
-    assert.match(r.stdout, /: ok\n$/)
+    assert.match(r.stdout, /good\.yaml: ok: 1 device, 1 listener, 1 user, no monitor, no rules\n$/)
     assert.equal(r.stderr, '')
   })
 
-  it('reports a mistake with file:line:col, code, path and advice, and exits 1', () => {
+  it('reports a mistake in the rules checker format: file:line:col, code, frame, help', () => {
     const file = at('bad.yaml')
     const r = result(['check', file])
     assert.equal(r.code, 1)
-    assert.match(
-      r.stderr,
-      new RegExp(
-        `^${file}:3:5: error unknown-key: unknown setting 'drvier' in devices\\[0\\] \\(devices\\[0\\]\\.drvier\\)\n  did you mean 'driver'\\?`,
-        'm',
+    assert.ok(
+      r.stderr.includes(
+        `${file}:3:5 error unknown-key: unknown setting 'drvier' in devices[0] (devices[0].drvier)\n` +
+          '  |\n' +
+          '3 |     drvier: dummy-ups\n' +
+          '  |     ^^^^^^\n' +
+          "  = help: did you mean 'driver'? allowed keys are: name, driver, port, description, options, flags\n",
       ),
+      r.stderr,
     )
-    assert.match(r.stdout, /2 errors, 0 warnings/)
+    assert.match(r.stdout, /2 errors, 0 warnings\n/)
   })
 
   it('checks a NUT directory: warnings do not fail', () => {
@@ -109,9 +167,152 @@ describe('nutshell config check | show | convert', () => {
     assert.equal(r.code, 0, r.stderr)
     assert.match(
       r.stderr,
-      /upsd\.conf:1:8: warning bad-number: MAXAGE \(seconds\): '15s' is read as 15/,
+      /upsd\.conf:1:8 warning bad-number: MAXAGE \(seconds\): '15s' is read as 15/,
     )
-    assert.match(r.stdout, /0 errors, 1 warning/)
+    assert.match(r.stdout, /0 errors, 1 warning: 1 device, 1 listener, 1 user, no monitor/)
+  })
+
+  it('--strict makes warnings fail', () => {
+    const r = result(['check', '--strict', dir])
+    assert.equal(r.code, 1)
+    assert.match(r.stdout, /0 errors, 1 warning \(--strict\)/)
+  })
+
+  it('warns about a LISTEN given twice, also as localhost beside 127.0.0.1', async () => {
+    const r = result(['check', at('listen')])
+    assert.equal(r.code, 0, r.stderr)
+    assert.match(
+      r.stderr,
+      /upsd\.conf:2:8 warning duplicate: 127\.0\.0\.1 port 3493 is listed twice/,
+    )
+    const local = (await lookup('localhost', { all: true })).map((a) => a.address)
+    if (local.includes('127.0.0.1')) {
+      assert.match(r.stderr, /upsd\.conf:3:8 warning duplicate: localhost is .*127\.0\.0\.1/)
+    }
+    const y = result(['check', at('listen.yaml')])
+    assert.equal(y.code, 0, y.stderr)
+    assert.match(
+      y.stderr,
+      /listen\.yaml:4:7 warning duplicate: 127\.0\.0\.1 port 1234 is listed twice/,
+    )
+  })
+
+  it('fails on a MONITOR this server would refuse and on a lost SHUTDOWNCMD', () => {
+    const r = result(['check', at('monitor')])
+    assert.equal(r.code, 1)
+    const f = join(at('monitor'), 'upsmon.conf')
+    assert.match(
+      r.stderr,
+      new RegExp(`${f}:1:9 error bad-value: b@localhost: this server has no device 'b'`),
+    )
+    assert.match(
+      r.stderr,
+      new RegExp(`${f}:2:9 error bad-value: a@localhost: the password for 'mon' does not match`),
+    )
+    assert.ok(
+      r.stderr.includes(
+        `${f}:3:1 error unknown-directive: unknown upsmon.conf directive 'SHUTDOWNCOMMAND': upsmon ignores the line, so SHUTDOWNCMD is not set`,
+      ),
+      r.stderr,
+    )
+    assert.match(r.stderr, /= help: did you mean 'SHUTDOWNCMD'\?/)
+    assert.match(
+      r.stderr,
+      /upsmon\.conf error missing-setting: a monitor is configured but no shutdown command/,
+    )
+    const ok = result(['check', at('monitor-ok')])
+    assert.equal(ok.code, 0, ok.stderr)
+    assert.match(
+      ok.stdout,
+      /: ok: 1 device, 1 listener, 1 user, monitor of 1 system with a shutdown command, no rules\n$/,
+    )
+  })
+
+  it('reports a misspelt ups.conf key at its own line, and a missing .dev file where it is named', () => {
+    const r = result(['check', at('typo')])
+    assert.equal(r.code, 1)
+    assert.match(
+      r.stderr,
+      /ups\.conf:2:2 error unknown-key: \[a\]: 'drvier' is not a key .*without driver upsd skips the device/,
+    )
+    assert.match(r.stderr, /= help: did you mean 'driver'\?/)
+    const d = result(['check', at('nodev')])
+    assert.equal(d.code, 0, d.stderr)
+    assert.match(
+      d.stderr,
+      /ups\.conf:3:2 warning file-missing: device a: the dummy-ups data file .*nope\.dev cannot be read/,
+    )
+  })
+
+  it('warns when upsd.users is readable by every user', () => {
+    const r = result(['check', at('readable')])
+    assert.equal(r.code, 0, r.stderr)
+    assert.match(r.stderr, /upsd\.users warning insecure-permissions: the file holds passwords/)
+    assert.doesNotMatch(result(['check', at('monitor-ok')]).stderr, /insecure-permissions/)
+  })
+
+  it('refuses integrations: (not implemented yet) and names NUT spellings and indentation', () => {
+    const r = result(['check', at('integrations.yaml')])
+    assert.equal(r.code, 1)
+    assert.match(
+      r.stderr,
+      /integrations\.yaml:1:1 error unsupported: nutshell does not implement integrations yet/,
+    )
+    const s = result(['check', at('spellings.yaml')])
+    assert.equal(s.code, 1)
+    assert.match(
+      s.stderr,
+      /spellings\.yaml:2:3 error unknown-key: unknown setting 'shutdownCmd' in monitor[^\n]*\n(?:.*\n){3} {2}= help: did you mean 'shutdownCommand'\?/,
+    )
+    assert.match(
+      s.stderr,
+      /= help: did you mean 'powerDownFlag'\? NUT's POWERDOWNFLAG is written powerDownFlag here/,
+    )
+    const i = result(['check', at('indent.yaml')])
+    assert.equal(i.code, 1)
+    assert.match(i.stderr, /indent\.yaml:4:1 error unknown-key: unknown setting 'driver'/)
+    assert.match(i.stderr, /= help: 'driver' is a setting of devices\[\]: check the indentation/)
+  })
+
+  it('prints the JSON Schema of the native file', () => {
+    const r = result(['schema'])
+    assert.equal(r.code, 0, r.stderr)
+    const schema = JSON.parse(r.stdout) as {
+      type: string
+      additionalProperties: boolean
+      properties: Record<string, unknown>
+    }
+    assert.equal(schema.type, 'object')
+    assert.equal(schema.additionalProperties, false)
+    assert.deepEqual(Object.keys(schema.properties), [
+      'server',
+      'devices',
+      'users',
+      'monitor',
+      'rules',
+      'driverDefaults',
+    ])
+  })
+
+  it('says so when convert writes passwords into a file others can read', async () => {
+    const convert = (umask: string) =>
+      run(
+        'sh',
+        [
+          '-c',
+          `umask ${umask}; "${process.execPath}" --import tsx src/cli/main.ts config convert "${at('monitor-ok')}" > "${at(`out-${umask}.yaml`)}"`,
+        ],
+        { timeoutMs: 30_000 },
+      )
+    const open = await convert('022')
+    assert.equal(open.code, 0, open.stderr)
+    assert.match(
+      open.stderr,
+      /the output file holds passwords and every user of this machine can read it/,
+    )
+    const closed = await convert('077')
+    assert.equal(closed.code, 0, closed.stderr)
+    assert.doesNotMatch(closed.stderr, /passwords/)
   })
 
   it('prints JSON for tools and hides passwords in show', () => {

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test'
 import { silentLogger } from '../../src/core/log.ts'
 import { DeviceStore } from '../../src/devices/device-store.ts'
 import { startMonitor } from '../../src/monitor/start-monitor.ts'
-import { monitorConfig, ups } from '../../src/monitor/test-support.ts'
+import { monitorConfig, ups } from '../helpers/monitor-fakes.ts'
 import { waitFor } from '../helpers/wait.ts'
 
 // In-process monitor on a DeviceStore (as inside `nutshell serve`), with real commands:

@@ -3,12 +3,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
+import { RulesSink } from '../../src/actions/rules-sink.ts'
 import { CommandRunner } from '../../src/actions/run-command.ts'
 import { systemClock } from '../../src/core/clock.ts'
 import { silentLogger } from '../../src/core/log.ts'
 import { DeviceStore } from '../../src/devices/device-store.ts'
 import { startRules } from '../../src/rules/start-rules.ts'
-import { RulesSink } from '../../src/rules-sink.ts'
 import { waitFor } from '../helpers/wait.ts'
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts'
 

@@ -130,6 +130,37 @@ describe('nutshell rules (CLI)', () => {
     )
   })
 
+  it('check: notes alone pass, and say what they are', async () => {
+    const result = await nutshell('rules', 'check', `${fixtures}/cli/spelled.rules`)
+    assert.equal(result.code, 0, result.stdout)
+    assert.match(result.stdout, /spelled\.rules:2:16 note RULE1017: '=' compares here/)
+    assert.match(result.stdout, /0 errors, 0 warnings, 1 note\n$/)
+    const json = await nutshell('rules', 'check', '--json', `${fixtures}/cli/spelled.rules`)
+    assert.equal(json.code, 0)
+    const data = JSON.parse(json.stdout) as Array<Record<string, unknown>>
+    assert.deepEqual(
+      data.map((d) => [d['code'], d['severity'], d['line']]),
+      [['RULE1017', 'note', 2]],
+    )
+  })
+
+  it('test: spelled-out durations and ~= run; a model in other capitals is a warning', async () => {
+    const result = await nutshell(
+      'rules',
+      'test',
+      `${fixtures}/cli/spelled.rules`,
+      '--scenario',
+      `${fixtures}/cli/apc.seq`,
+    )
+    assert.equal(result.code, 0, result.stderr)
+    assert.equal(result.stdout, '+100s log ups by APC on battery\n')
+    assert.match(
+      result.stderr,
+      /spelled\.rules:2:6 warning RULE2019: This can never be true: the device reports "Smart-UPS 700", in other capitals\. Did you mean 'ups\.model ~= "SMART-UPS 700"'\?/,
+    )
+    assert.doesNotMatch(result.stderr, /RULE1017/)
+  })
+
   it('usage errors exit 1', async () => {
     const result = await nutshell('rules', 'test', `${fixtures}/cli/issue-examples.rules`)
     assert.equal(result.code, 1)

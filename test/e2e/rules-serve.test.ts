@@ -81,7 +81,12 @@ rules:
     child.stdout.resume()
     try {
       await waitFor(
-        () => existsSync(marker) && received.length > 0 && log.includes('ups1 on battery at 40 %'),
+        // Both POSTs: the rule's webhook and the notify channel's arrive in either order.
+        () =>
+          existsSync(marker) &&
+          received.some((r) => r.path === '/hook') &&
+          received.some((r) => r.path === '/notify') &&
+          log.includes('ups1 on battery at 40 %'),
         {
           timeoutMs: 20_000,
           what: `marker, webhook and notify (log so far: ${log.slice(-500)})`,

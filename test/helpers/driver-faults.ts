@@ -11,7 +11,7 @@ import { createConnection, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
 import { pino } from 'pino'
-import { UpsdRuntime } from '../../src/cli/commands/upsd-runtime.ts'
+import { type Broker, startBroker } from '../../src/broker/broker.ts'
 import { loadNutConfigDir } from '../../src/config/nut-dir.ts'
 import { createNutDir, nutBinaries } from './nut-peer.ts'
 import { freePort } from './ports.ts'
@@ -152,7 +152,7 @@ export async function runDriverFaults(
   const processes = new ProcessGroup()
   const upsdLog: number[] = []
   const nutshellLog: number[] = []
-  let runtime: UpsdRuntime | undefined
+  let runtime: Broker | undefined
   try {
     let driverName = 'driver-0'
     let current: ChildProcess | undefined
@@ -186,8 +186,7 @@ export async function runDriverFaults(
     const config = loaded.value
     config.server.listen = [{ host: '127.0.0.1', port: nutshellPort }]
     const log = pino({ level: 'info' }, { write: () => nutshellLog.push(performance.now()) })
-    runtime = new UpsdRuntime(config, log)
-    await runtime.start()
+    runtime = await startBroker(config, { mode: 'upsd', log })
     await waitFor(() => canConnect(upsdPort), { what: 'upsd' })
     const pollers = { upsd: new Poller(), nutshell: new Poller() }
     await pollers.upsd.start(upsdPort)

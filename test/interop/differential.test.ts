@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict'
 import { connect, type Socket } from 'node:net'
 import { after, before, describe, it } from 'node:test'
-import { type Broker, startBroker } from '../../src/broker.ts'
+import { type Broker, startBroker } from '../../src/broker/broker.ts'
 import { loadNutConfigDir } from '../../src/config/nut-dir.ts'
 import { dummyDev, dummySection, upsdUsersFile } from '../helpers/nut-files.ts'
 import { type RealNut, startRealNut } from '../helpers/nut-peer.ts'

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { type Broker, startBroker } from '../../src/broker.ts'
+import { type Broker, startBroker } from '../../src/broker/broker.ts'
 import { loadNutConfigDir } from '../../src/config/nut-dir.ts'
 import { createNutDir, type NutDir, nutBinaries } from '../helpers/nut-peer.ts'
 import { freePort } from '../helpers/ports.ts'

@@ -1,21 +1,28 @@
 /**
- * `nutshell config check FILE|DIR [--json]`: checks a native YAML config (and the rule
- * files it names), a NUT config directory, or one NUT file (ups.conf, upsd.conf,
- * upsd.users, upsmon.conf, upssched.conf) without starting anything. Exit 1 when there is
- * an error, 0 otherwise (warnings shown).
+ * `nutshell config check FILE|DIR [--json] [--strict]`: checks a native YAML config (and
+ * the rule files it names), a NUT config directory, or one NUT file (ups.conf, upsd.conf,
+ * upsd.users, upsmon.conf, upssched.conf), each file and across files, without starting
+ * anything. Exit 1 when there is an error (with --strict: or a warning), 0 otherwise.
  *
  * `nutshell config show FILE|DIR`: prints the configuration as nutshell reads it (JSON,
  * passwords hidden), defaults filled in.
+ *
+ * `nutshell config convert DIR`: one native YAML file from a NUT directory, on stdout.
+ *
+ * `nutshell config schema`: the native config's JSON Schema, for editors.
  */
+import { fstat as fstatFd, readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
+import { promisify } from 'node:util'
+import { summarise } from '../../config/check-system.ts'
 import { checkEnvironment } from '../../config/environment-check.ts'
-import { checkConfig } from '../../config/load.ts'
+import { type CheckResult, checkConfig } from '../../config/load.ts'
 import { nutConfPath } from '../../config/nut-dir.ts'
 import { configToYaml } from '../../config/to-yaml.ts'
 import type { BrokerConfig } from '../../config/types.ts'
 import {
   type ConfigDiagnostic,
-  formatDiagnostic,
+  renderDiagnostic,
   sortDiagnostics,
 } from '../../protocol/nut-config/index.ts'
 import { type CommandGroup, type CommandSpec, parseSubcommand, usageFailure } from '../args.ts'
@@ -34,12 +41,20 @@ const json = {
 
 export const configCheckCommand: CommandSpec = {
   name: 'config check',
-  usage: [`[--json] [${target.value}]`],
+  usage: [`[--json] [--strict] [${target.value}]`],
   summary: 'find every mistake in a configuration, with advice',
-  options: { json },
+  options: {
+    json: {
+      ...json,
+      help: 'machine-readable output: { ok, kind, errors, warnings, summary, diagnostics }',
+    },
+    strict: { type: 'boolean', help: 'warnings fail the check too (exit 1)' },
+  },
   positionals: true,
-  notes: `Each finding is file:line:col: severity code: message, with advice; the rule files a
-YAML config names are checked too. Exit 1 on errors, 0 otherwise (warnings shown).
+  notes: `Each finding is shown as file:line:col severity code: message, the line with a caret, and
+help; each file is checked and the files against each other (also the rule files a YAML config
+names). Exit 1 on errors, 0 when there are only warnings (1 with --strict). On success one line
+sums up what was found.
 
 ${target.text}`,
   examples: ['nutshell config check /etc/nut', 'nutshell config check nutshell.yaml --json'],
@@ -106,6 +121,8 @@ async function checkRuleFiles(files: readonly string[]): Promise<ConfigDiagnosti
     }
     const loaded = loadRulesText(file, text)
     for (const d of loaded.diagnostics) {
+      // Notes are style hints for `nutshell rules check`; they never fail a config check.
+      if (d.severity === 'note') continue
       const at = loaded.source.position(d.span.start)
       const item: ConfigDiagnostic = {
         severity: d.severity,
@@ -123,17 +140,68 @@ async function checkRuleFiles(files: readonly string[]): Promise<ConfigDiagnosti
 }
 
 /** Data files and driver binaries, checked on this machine (warnings only). */
-async function checkHost(config: BrokerConfig): Promise<ConfigDiagnostic[]> {
+async function checkHost(
+  result: CheckResult & { config: BrokerConfig },
+): Promise<ConfigDiagnostic[]> {
   const [{ builtinDrivers }, { defaultDriverPath }, { resolveMode }] = await Promise.all([
     import('../../drivers/registry.ts'),
     import('../../drivers/nut/nut-driver.ts'),
     import('../../drivers/dummy/mode.ts'),
   ])
-  return checkEnvironment(config, {
-    builtinDrivers,
-    defaultDriverPath,
-    isRepeater: (port, mode) => resolveMode(port, mode).mode === 'repeater',
-  })
+  return checkEnvironment(
+    result.config,
+    {
+      builtinDrivers,
+      defaultDriverPath,
+      isRepeater: (port, mode) => resolveMode(port, mode).mode === 'repeater',
+    },
+    result.locator?.devicePort,
+  )
+}
+
+/** Each diagnostic in the rules checker's format, with the line of its file. */
+function render(diagnostics: readonly ConfigDiagnostic[]): string {
+  const texts = new Map<string, string | undefined>()
+  const source = (file: string): string | undefined => {
+    if (!texts.has(file)) {
+      try {
+        texts.set(file, readFileSync(file, 'utf8'))
+      } catch {
+        texts.set(file, undefined)
+      }
+    }
+    return texts.get(file)
+  }
+  return diagnostics.map((d) => `${renderDiagnostic(d, source(d.file))}\n\n`).join('')
+}
+
+function holdsPasswords(config: BrokerConfig): boolean {
+  return (
+    config.users.some((u) => u.password !== undefined) ||
+    (config.monitor?.monitors.length ?? 0) > 0 ||
+    config.monitor?.tls?.certIdent !== undefined
+  )
+}
+
+/** Says so when `config convert` writes passwords where others may read them. */
+async function warnAboutSecrets(config: BrokerConfig): Promise<void> {
+  if (!holdsPasswords(config)) return
+  let mode: number | undefined
+  try {
+    const s = await promisify(fstatFd)(1)
+    if (s.isFile()) mode = s.mode
+  } catch {
+    mode = undefined
+  }
+  if (mode === undefined) {
+    process.stderr.write(
+      'nutshell config convert: note: the output holds passwords; keep the file it goes to private (chmod 600)\n',
+    )
+  } else if ((mode & 0o004) !== 0) {
+    process.stderr.write(
+      'nutshell config convert: warning: the output file holds passwords and every user of this machine can read it; chmod 600 it\n',
+    )
+  }
 }
 
 function hidePasswords(config: BrokerConfig): unknown {
@@ -148,14 +216,16 @@ export async function run(args: string[]): Promise<number> {
   const parsed = parseSubcommand(configCommands, args)
   if (!parsed.ok) return parsed.code
   const sub = parsed.spec.name.slice('config '.length)
-  const values = { json: parsed.values['json'] === true }
+  const values = { json: parsed.values['json'] === true, strict: parsed.values['strict'] === true }
   const [given, ...extra] = parsed.positionals
+  if (extra.length > 0 || (sub === 'schema' && given !== undefined))
+    return usageFailure(parsed.spec, `unexpected argument '${extra[0] ?? given}'`)
   if (sub === 'schema') {
-    // The schema printer lives in the configuration-schema change; this is its entry point.
-    process.stderr.write('nutshell config schema: not available in this build\n')
-    return 1
+    // Loaded here only: the schema library is not needed for anything else of `config`.
+    const { configJsonSchema } = await import('../../config/json-schema.ts')
+    process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`)
+    return 0
   }
-  if (extra.length > 0) return usageFailure(parsed.spec, `unexpected argument '${extra[0]}'`)
   // Without a target, check what NUT would read: $NUT_CONFPATH, else /etc/nut.
   const target = given ?? nutConfPath(process.env)
   const result = await checkConfig(target)
@@ -163,26 +233,33 @@ export async function run(args: string[]): Promise<number> {
   const diagnostics = sortDiagnostics([
     ...result.diagnostics,
     ...(await checkRuleFiles(ruleFiles)),
-    ...(result.config === undefined || sub === 'convert' ? [] : await checkHost(result.config)),
+    ...(result.config === undefined || sub === 'convert'
+      ? []
+      : await checkHost({ ...result, config: result.config })),
   ])
   const errors = diagnostics.filter((d) => d.severity === 'error').length
   const warnings = diagnostics.length - errors
+  // Warnings alone pass (NUT starts with them), unless --strict.
+  const failed = errors > 0 || (values.strict && warnings > 0)
   if (values.json === true) {
     const out: Record<string, unknown> = {
-      ok: errors === 0,
+      ok: !failed,
       kind: result.kind,
       errors,
       warnings,
       diagnostics,
     }
+    if (result.config !== undefined) out['summary'] = summarise(result.config)
     if (sub === 'show' && result.config !== undefined) out['config'] = hidePasswords(result.config)
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`)
-    return errors > 0 ? 1 : 0
+    return failed ? 1 : 0
   }
-  for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`)
+  process.stderr.write(render(diagnostics))
   if (sub === 'convert') {
-    if (result.config !== undefined) process.stdout.write(configToYaml(result.config))
-    else if (errors === 0) {
+    if (result.config !== undefined) {
+      process.stdout.write(configToYaml(result.config))
+      await warnAboutSecrets(result.config)
+    } else if (errors === 0) {
       process.stderr.write(`${target}: a single NUT file cannot be converted; give its directory\n`)
       return 1
     }
@@ -195,11 +272,12 @@ export async function run(args: string[]): Promise<number> {
       )
     }
   } else {
-    const summary =
+    const counts =
       errors === 0 && warnings === 0
-        ? `${target}: ok`
-        : `${target}: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`
-    process.stdout.write(`${summary}\n`)
+        ? 'ok'
+        : `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}${failed && errors === 0 ? ' (--strict)' : ''}`
+    const found = result.config === undefined ? '' : `: ${summarise(result.config)}`
+    process.stdout.write(`${target}: ${counts}${found}\n`)
   }
-  return errors > 0 ? 1 : 0
+  return failed ? 1 : 0
 }

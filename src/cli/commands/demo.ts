@@ -6,7 +6,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type Broker, startBroker } from '../../broker.ts'
+import { type Broker, startBroker } from '../../broker/broker.ts'
+import { runDaemon } from '../../broker/daemon.ts'
 import type { BrokerConfig } from '../../config/types.ts'
 import { defaultServerLimits } from '../../config/types.ts'
 import { type Clock, systemClock } from '../../core/clock.ts'
@@ -16,7 +17,6 @@ import { demoPowerCutSeq } from '../../drivers/dummy/demo-data.ts'
 import { type CommandSpec, parseCommand, stringValue, usageFailure } from '../args.ts'
 import { demoRules, demoRulesFile, startStory } from '../demo-story.ts'
 import { findOnPath, nutshellCommand } from '../how-to-run.ts'
-import { waitForStop } from './serve.ts'
 
 export const demoCommand: CommandSpec = {
   name: 'demo',
@@ -76,14 +76,17 @@ export async function run(args: string[]): Promise<number> {
       port,
       print: (line) => process.stdout.write(`${line}\n`),
     })
-    const code = await waitForStop({
-      ...broker,
-      stop: async () => {
-        await story.stop()
-        await broker.stop()
-        process.stdout.write('nutshell demo: stopped\n')
+    const code = await runDaemon(
+      {
+        ...broker,
+        stop: async (reason) => {
+          await story.stop()
+          await broker.stop(reason)
+          process.stdout.write('nutshell demo: stopped\n')
+        },
       },
-    })
+      { log: silentLogger() },
+    )
     return code
   } catch (error) {
     process.stderr.write(`nutshell demo: ${(error as Error).message}\n`)
@@ -169,7 +172,11 @@ async function startOnFreePort(
   let lastError: unknown
   for (let i = 0; i < attempts && port + i <= 65535; i++) {
     try {
-      return await startBroker(demoConfig(dir, host, port + i), { log: silentLogger(), clock })
+      return await startBroker(demoConfig(dir, host, port + i), {
+        mode: 'serve',
+        log: silentLogger(),
+        clock,
+      })
     } catch (error) {
       lastError = error
     }

@@ -7,32 +7,24 @@
  *   nutshell monitor -K                                      exit 0 iff POWERDOWNFLAG is set
  */
 import { existsSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { Notifier } from '../../actions/notifier.ts'
+import { powerDownFlagSet } from '../../actions/power-road.ts'
 import { CommandRunner, type RunResult } from '../../actions/run-command.ts'
-import { monitorFromUpsmonConf } from '../../config/from-nut.ts'
-import { loadConfig } from '../../config/load.ts'
-import type { MonitorConfig, MonitoredUps } from '../../config/types.ts'
+import { startBroker } from '../../broker/broker.ts'
+import { runDaemon } from '../../broker/daemon.ts'
+import { isControlCommand, readPidFile, signalDaemon } from '../../broker/pid-file.ts'
+import {
+  loadMonitorSettings,
+  type MonitorLoad,
+  monitorBrokerConfig,
+} from '../../config/monitor-config.ts'
+import type { MonitorConfig } from '../../config/types.ts'
 import { systemClock } from '../../core/clock.ts'
 import { NutshellError } from '../../core/errors.ts'
 import { createLogger, type Logger } from '../../core/log.ts'
-import { DeviceStore } from '../../devices/device-store.ts'
-import { driverSocketPath } from '../../drivers/nut/nut-driver.ts'
-import { StateSocketLink } from '../../drivers/nut/state-socket-link.ts'
-import {
-  isControlCommand,
-  readPidFile,
-  removePidFile,
-  signalMonitor,
-  writePidFile,
-} from '../../monitor/control.ts'
-import { Notifier } from '../../monitor/notifier.ts'
-import { isNotifyEvent } from '../../monitor/notify-events.ts'
-import { powerDownFlagSet } from '../../monitor/shutdown-port.ts'
-import { startMonitor } from '../../monitor/start-monitor.ts'
-import { formatDiagnostic, hasErrors } from '../../protocol/nut-config/diagnostic.ts'
-import { parseUpsConf } from '../../protocol/nut-config/ups-conf.ts'
-import { parseUpsmonConf, type UpsmonConf } from '../../protocol/nut-config/upsmon-conf.ts'
+import { isNotifyEvent } from '../../devices/notify-events.ts'
+import { type ConfigDiagnostic, formatDiagnostic } from '../../protocol/nut-config/diagnostic.ts'
 import {
   type CommandSpec,
   flagCount,
@@ -42,7 +34,6 @@ import {
   usageFailure,
 } from '../args.ts'
 import { logOptionSpecs, readLogOptions } from '../log-options.ts'
-import { startMonitorRules } from '../monitor-rules.ts'
 
 export const monitorCommand: CommandSpec = {
   name: 'monitor',
@@ -153,116 +144,66 @@ export async function run(args: string[]): Promise<number> {
     if (pid === undefined && pidFile === undefined) {
       throw new NutshellError('NS_USAGE', 'no PID file known: give -P pid or --pid-file')
     }
-    signalMonitor(values.c, pid ?? (await readPidFile(pidFile as string)))
+    signalDaemon(values.c, pid ?? (await readPidFile(pidFile as string)))
     return 0
   }
 
   const local = values.local === true
-  const yaml = values.config === undefined ? undefined : await readYamlMonitor(values.config)
-  const config = yaml?.monitor ?? monitorFromUpsmonConf(await readUpsmonConf(confFile, local))
-  const ruleFiles = [...(yaml?.ruleFiles ?? []), ...(values.rules ?? [])]
+  const sources = {
+    upsmonFile: confFile,
+    yamlFile: values.config,
+    optional: local,
+    extraRules: values.rules ?? [],
+  }
+  const settings = shown(await loadMonitorSettings(sources))
   if (values.K === true) {
-    if (config.powerDownFlag === undefined) return 1
-    return (await powerDownFlagSet(config.powerDownFlag)) ? 0 : 1
+    const flag = settings.monitor.powerDownFlag
+    if (flag === undefined) return 1
+    return (await powerDownFlagSet(flag)) ? 0 : 1
   }
 
   const log = createLogger(logOptions.options)
-  if (values['test-notify'] !== undefined) return testNotify(values['test-notify'], config, log)
-  let store: DeviceStore | undefined
-  const links: StateSocketLink[] = []
-  if (local) {
-    store = new DeviceStore()
-    const statePath = values['state-path'] ?? process.env['NUT_STATEPATH'] ?? '/run/nut'
-    const locals = await localMonitors(confDir, config.minSupplies, config.monitors)
-    config.monitors = locals
-    for (const m of locals) {
-      const device = store.add(m.ups)
-      const link = new StateSocketLink({
-        device,
-        socketPath: driverSocketPath(statePath, m.driver, m.ups),
-        clock: systemClock,
-        log: log.child({ ups: m.ups }),
-      })
-      device.attachController(link)
-      link.start()
-      links.push(link)
-    }
+  if (values['test-notify'] !== undefined)
+    return testNotify(values['test-notify'], settings.monitor, log)
+  const target = {
+    confDir,
+    local,
+    statePath: values['state-path'] ?? process.env['NUT_STATEPATH'] ?? '/run/nut',
+    upsmonFile: confFile,
+    yamlFile: values.config,
   }
-  if (config.monitors.length === 0) {
-    throw new NutshellError('NS_CONFIG_INVALID', `${confFile}: no MONITOR line: nothing to watch`)
-  }
-  const launch = (next: MonitorConfig) =>
-    startMonitor({
-      config: next,
-      log,
-      ...(store === undefined ? {} : { store }),
-      push: values['no-push'] !== true,
-    })
-  let running = await launch(config)
-  let current = config
-  const rules =
-    ruleFiles.length === 0
-      ? undefined
-      : await startMonitorRules({ files: ruleFiles, config, log, store }).catch(
-          async (error: unknown) => {
-            await running.stop()
-            throw error
-          },
-        )
-  rules?.follow(running)
-  const done = new Promise<number>((resolve) => {
-    let finishing = false
-    const finish = async (code: number) => {
-      if (finishing) return
-      finishing = true
-      rules?.stop()
-      await running.stop()
-      await Promise.all(links.map((l) => l.stop()))
-      if (pidFile !== undefined) await removePidFile(pidFile).catch(() => undefined)
-      resolve(code)
-    }
+  const config = shown(await monitorBrokerConfig(settings, target))
+  const broker = await startBroker(config, {
+    mode: local ? 'local-monitor' : 'remote-monitor',
+    log,
+    push: values['no-push'] !== true,
+  })
+  return runDaemon(broker, {
+    log,
+    pidFile,
     // upsmon's reload: read the configuration again and watch with it. The watch starts
     // afresh, so a UPS already on battery is notified ONBATT once more.
-    const reload = async () => {
-      if (local) return log.warn('reload is not supported with --local: restart the monitor')
-      if (running.monitor.shuttingDown || finishing) return
-      let next: MonitorConfig
-      try {
-        next =
-          values.config === undefined
-            ? monitorFromUpsmonConf(await readUpsmonConf(confFile, false))
-            : (await readYamlMonitor(values.config)).monitor
-        if (next.monitors.length === 0) throw new Error('no MONITOR line')
-      } catch (error) {
-        return log.error({ err: String(error) }, 'reload failed; keeping the configuration')
-      }
-      await running.stop()
-      try {
-        running = await launch(next)
-        current = next
-        log.info('configuration reloaded')
-      } catch (error) {
-        log.error({ err: String(error) }, 'reload failed; back to the previous configuration')
-        running = await launch(current)
-      }
-      rules?.follow(running)
-      // A failed rules reload is logged there, with its report (RULE3002).
-      await rules?.reload()
-      running.monitor.events.on('exit', () => void finish(0))
-    }
-    process.on('SIGUSR1', () => void running.monitor.requestFsd())
-    process.on('SIGHUP', () => void reload())
-    process.once('SIGTERM', () => void finish(0))
-    process.once('SIGINT', () => void finish(0))
-    running.monitor.events.on('exit', () => void finish(0))
+    load: async () => {
+      const next = await loadMonitorSettings({ ...sources, optional: false })
+      printDiagnostics(next.diagnostics)
+      if (!next.ok) return undefined
+      const built = await monitorBrokerConfig(next.value, target)
+      printDiagnostics(built.diagnostics)
+      if (!built.ok) process.stderr.write(`nutshell monitor: ${built.error.message}\n`)
+      return built.ok ? built.value : undefined
+    },
   })
-  // Only once the handlers are in place may `-c` find us.
-  if (pidFile !== undefined) {
-    await writePidFile(pidFile).catch((error: unknown) =>
-      log.warn({ pidFile, err: String(error) }, 'cannot write the PID file; use -c with -P'),
-    )
-  }
-  return done
+}
+
+/** Prints what a configuration reader found; a fatal problem ends the command. */
+function shown<T>(result: MonitorLoad<T>): T {
+  printDiagnostics(result.diagnostics)
+  if (!result.ok) throw result.error
+  return result.value
+}
+
+function printDiagnostics(diagnostics: readonly ConfigDiagnostic[]): void {
+  for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`)
 }
 
 /**
@@ -313,76 +254,4 @@ function defaultPidFile(): string | undefined {
   const dir = process.env['NUT_ALTPIDPATH'] ?? process.env['NUT_STATEPATH']
   if (dir !== undefined) return join(dir, 'nutshell-monitor.pid')
   return existsSync('/run/nut') ? '/run/nut/nutshell-monitor.pid' : undefined
-}
-
-async function readYamlMonitor(
-  file: string,
-): Promise<{ monitor: MonitorConfig; ruleFiles: string[] }> {
-  const result = await loadConfig(file)
-  for (const d of result.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`)
-  if (!result.ok) throw new NutshellError('NS_CONFIG_INVALID', `${file} has errors`)
-  if (result.value.monitor === undefined) {
-    throw new NutshellError('NS_CONFIG_INVALID', `${file} has no monitor section`)
-  }
-  return { monitor: result.value.monitor, ruleFiles: result.value.rules?.files ?? [] }
-}
-
-async function readUpsmonConf(file: string, optional: boolean): Promise<UpsmonConf> {
-  let text: string
-  try {
-    text = await readFile(file, 'utf8')
-  } catch (error) {
-    if (optional) text = ''
-    else throw new NutshellError('NS_CONFIG_READ', `${file}: ${String(error)}`, { cause: error })
-  }
-  const result = parseUpsmonConf(text, file)
-  for (const d of result.diagnostics) {
-    if (!(optional && d.code === 'insufficient-power'))
-      process.stderr.write(`${formatDiagnostic(d)}\n`)
-  }
-  if (hasErrors(result.diagnostics))
-    throw new NutshellError('NS_CONFIG_INVALID', `${file} has errors`)
-  return result.conf
-}
-
-/**
- * --local: every ups.conf device, with the power value and role of a MONITOR line naming
- * it (any host), else power value 1 as primary (this monitor is the only one).
- */
-async function localMonitors(
-  confDir: string,
-  minSupplies: number,
-  fromMonitorLines: readonly MonitoredUps[],
-): Promise<Array<MonitoredUps & { driver: string }>> {
-  const file = join(confDir, 'ups.conf')
-  let text: string
-  try {
-    text = await readFile(file, 'utf8')
-  } catch (error) {
-    throw new NutshellError('NS_CONFIG_READ', `${file}: ${String(error)}`, { cause: error })
-  }
-  const parsed = parseUpsConf(text, file)
-  for (const d of parsed.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`)
-  if (hasErrors(parsed.diagnostics))
-    throw new NutshellError('NS_CONFIG_INVALID', `${file} has errors`)
-  const result: Array<MonitoredUps & { driver: string }> = []
-  for (const section of parsed.conf.sections) {
-    if (section.driver === undefined) continue
-    const line = fromMonitorLines.find((m) => m.ups.toLowerCase() === section.name.toLowerCase())
-    result.push({
-      system: section.name,
-      ups: section.name,
-      host: 'localhost',
-      port: 0,
-      powerValue: line?.powerValue ?? 1,
-      user: '',
-      password: '',
-      role: line?.role ?? 'primary',
-      driver: section.driver,
-    })
-  }
-  if (minSupplies > result.reduce((sum, m) => sum + m.powerValue, 0)) {
-    throw new NutshellError('NS_CONFIG_INVALID', 'the devices of ups.conf cannot reach MINSUPPLIES')
-  }
-  return result
 }

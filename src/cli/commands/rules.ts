@@ -130,11 +130,21 @@ async function test(parsed: Parsed): Promise<number> {
   // The timeline's variables are what the device reports: "did you mean" knows them too.
   const reported = [...new Set(scenario.steps.flatMap((s) => (s.kind === 'set' ? [s.name] : [])))]
   const deviceName = typeof device === 'string' ? device : 'ups'
-  const loaded = loadRulesText(rulesPath, rulesText, { devices: new Map([[deviceName, reported]]) })
-  if (hasErrors(loaded.diagnostics)) {
-    process.stderr.write(renderDiagnostics(loaded.source, loaded.diagnostics))
-    return 1
-  }
+  const values = new Map<string, string[]>()
+  for (const step of scenario.steps)
+    if (step.kind === 'set') {
+      const name = step.name.toLowerCase()
+      values.set(name, [...(values.get(name) ?? []), step.value])
+    }
+  const loaded = loadRulesText(rulesPath, rulesText, {
+    devices: new Map([[deviceName, reported]]),
+    values,
+  })
+  // Errors stop the run; warnings (a model that can never match the timeline's) are shown
+  // and the run goes on; style notes are for `rules check`.
+  const shown = loaded.diagnostics.filter((d) => d.severity !== 'note')
+  if (shown.length > 0) process.stderr.write(renderDiagnostics(loaded.source, shown))
+  if (hasErrors(loaded.diagnostics)) return 1
   const entries = dryRun([loaded], scenario.steps, {
     ...(typeof device === 'string' ? { device } : {}),
     events: parsed.values['events'] === true,

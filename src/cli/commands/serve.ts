@@ -1,16 +1,18 @@
 /**
  * `nutshell serve`: the broker, on NUT's own files (`--nut-confpath DIR`, or
  * `$NUT_CONFPATH`) or on one native YAML file (`--config FILE`). Logs on stderr (text on a
- * terminal, JSON lines otherwise); SIGHUP re-reads users and rules; SIGINT/SIGTERM stop cleanly.
+ * terminal, JSON lines otherwise); SIGHUP re-reads users and rules; SIGINT/SIGTERM stop cleanly
+ * (src/broker/daemon.ts).
  */
-import { type Broker, startBroker } from '../../broker.ts'
+import { type Broker, startBroker } from '../../broker/broker.ts'
+import { runDaemon } from '../../broker/daemon.ts'
 import type { LoadResult } from '../../config/from-nut.ts'
 import { withPowermanConf } from '../../config/from-powerman.ts'
 import { loadNutConfigDir } from '../../config/nut-dir.ts'
 import type { BrokerConfig } from '../../config/types.ts'
 import { createLogger } from '../../core/log.ts'
 import { formatDiagnostic, sortDiagnostics } from '../../protocol/nut-config/index.ts'
-import { type CommandSpec, parseCommand, stringValue, usageFailure } from '../args.ts'
+import { type CommandSpec, parseCommand, stringValue, stringValues, usageFailure } from '../args.ts'
 import { logOptionSpecs, readLogOptions } from '../log-options.ts'
 
 export const serveCommand: CommandSpec = {
@@ -45,6 +47,12 @@ export const serveCommand: CommandSpec = {
       help: 'where those sockets go',
       default: 'the configured STATEPATH',
     },
+    rules: {
+      type: 'string',
+      value: 'FILE',
+      multiple: true,
+      help: "also run the rules of FILE (rules or upssched.conf), beside the\nconfiguration's own rules files",
+    },
     ...logOptionSpecs,
   },
   examples: [
@@ -65,18 +73,23 @@ export async function run(args: string[]): Promise<number> {
     'driver-sockets': parsed.values['driver-sockets'] === true,
     'driver-socket-dir': stringValue(parsed.values, 'driver-socket-dir'),
     'powerman-conf': stringValue(parsed.values, 'powerman-conf'),
+    rules: stringValues(parsed.values, 'rules'),
   }
   if (values.config !== undefined && values['nut-confpath'] !== undefined) {
     process.stderr.write('nutshell serve: give either --config or --nut-confpath, not both\n')
     return 2
   }
   const yamlFile = values.config
+  const extraRules = values.rules ?? []
   // The YAML reader (and its library) is loaded only for a YAML configuration.
   const load = async (): Promise<LoadResult<BrokerConfig>> =>
     withPowermanConf(
-      await (yamlFile !== undefined
-        ? (await import('../../config/yaml-load.ts')).loadYamlConfig(yamlFile)
-        : loadNutConfigDir(values['nut-confpath'])),
+      withRules(
+        yamlFile !== undefined
+          ? await (await import('../../config/yaml-load.ts')).loadYamlConfig(yamlFile)
+          : await loadNutConfigDir(values['nut-confpath']),
+        extraRules,
+      ),
       values['powerman-conf'],
     )
 
@@ -89,10 +102,10 @@ export async function run(args: string[]): Promise<number> {
   const log = createLogger(logOptions.options)
   let broker: Broker
   try {
-    const wantSockets =
-      values['driver-sockets'] === true || values['driver-socket-dir'] !== undefined
+    const wantSockets = values['driver-sockets'] || values['driver-socket-dir'] !== undefined
     const statePath = values['driver-socket-dir'] ?? loaded.value.server.statePath
     broker = await startBroker(loaded.value, {
+      mode: 'serve',
       log,
       ...(wantSockets ? { driverSockets: { statePath } } : {}),
     })
@@ -100,45 +113,27 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`nutshell serve: ${(error as Error).message}\n`)
     return 1
   }
-  for (const address of broker.addresses()) {
-    log.info({ host: address.host, port: address.port }, 'serving NUT')
-  }
-  return waitForStop(broker, async () => {
-    const next = await load()
-    printDiagnostics(next)
-    if (!next.ok) {
-      log.error('reload: the configuration has errors; keeping the running one')
-      return
-    }
-    // A failed rules reload has been logged with its report (RULE3002): once is enough.
-    const outcome = await broker.reload(next.value)
-    if (outcome.ok) log.info('reloaded users and rules')
+  return runDaemon(broker, {
+    log,
+    load: async () => {
+      const next = await load()
+      printDiagnostics(next)
+      return next.ok ? next.value : undefined
+    },
   })
+}
+
+/** `--rules FILE` runs beside the configuration's own rules files. */
+function withRules(result: LoadResult<BrokerConfig>, files: readonly string[]) {
+  if (!result.ok || files.length === 0) return result
+  const rules = result.value.rules
+  return {
+    ...result,
+    value: { ...result.value, rules: { ...rules, files: [...(rules?.files ?? []), ...files] } },
+  }
 }
 
 function printDiagnostics(result: LoadResult<BrokerConfig>): void {
   for (const d of sortDiagnostics(result.diagnostics))
     process.stderr.write(`${formatDiagnostic(d)}\n`)
-}
-
-/** Runs until SIGINT or SIGTERM; SIGHUP calls `reload`. */
-export function waitForStop(broker: Broker, reload?: () => Promise<void>): Promise<number> {
-  return new Promise((resolve) => {
-    let stopping = false
-    const stop = (): void => {
-      if (stopping) return
-      stopping = true
-      process.off('SIGHUP', onHup)
-      broker.stop().then(
-        () => resolve(0),
-        () => resolve(1),
-      )
-    }
-    const onHup = (): void => {
-      reload?.().catch(() => undefined)
-    }
-    process.once('SIGINT', stop)
-    process.once('SIGTERM', stop)
-    process.on('SIGHUP', onHup)
-  })
 }

@@ -7,18 +7,19 @@
  *   nutshell upsd -c reload|stop [-P PID]          signal the running one (PID file)
  */
 import { readFileSync } from 'node:fs'
-import { readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { type Broker, startBroker } from '../../broker/broker.ts'
+import { runDaemon } from '../../broker/daemon.ts'
+import { readPidFile, signalDaemon } from '../../broker/pid-file.ts'
 import { nutDefaults } from '../../config/from-nut.ts'
 import { loadNutConfigDir, nutConfPath } from '../../config/nut-dir.ts'
 import type { BrokerConfig } from '../../config/types.ts'
-import { describeError } from '../../core/errors.ts'
+import { describeError, NutshellError } from '../../core/errors.ts'
 import { createLogger, type Logger } from '../../core/log.ts'
 import { nutshellVersion, nutVersion } from '../../core/version.ts'
 import { formatDiagnostic } from '../../protocol/nut-config/diagnostic.ts'
 import { type CommandSpec, flagCount, parseCommand, stringValue, usageFailure } from '../args.ts'
 import { logOptionSpecs, readLogOptions } from '../log-options.ts'
-import { UpsdRuntime } from './upsd-runtime.ts'
 
 export const upsdCommand: CommandSpec = {
   name: 'upsd',
@@ -72,23 +73,18 @@ async function load(dir: string): Promise<BrokerConfig | undefined> {
 }
 
 async function signalRunning(command: string, pidArg: string | undefined): Promise<number> {
-  const signal = command === 'reload' ? 'SIGHUP' : command === 'stop' ? 'SIGTERM' : undefined
-  if (signal === undefined) {
+  if (command !== 'reload' && command !== 'stop') {
     process.stderr.write(`nutshell upsd: -c takes reload or stop, not '${command}'\n`)
     return 1
   }
-  const file = pidFilePath(process.env)
-  let pid: number
   try {
-    pid = Number.parseInt(pidArg ?? (await readFile(file, 'utf8')).trim(), 10)
+    const pid =
+      pidArg === undefined
+        ? await readPidFile(pidFilePath(process.env), 'nutshell upsd')
+        : Number.parseInt(pidArg, 10)
+    signalDaemon(command, pid, 'nutshell upsd')
   } catch (error) {
-    process.stderr.write(`nutshell upsd: cannot read ${file}: ${describeError(error)}\n`)
-    return 1
-  }
-  try {
-    process.kill(pid, signal)
-  } catch (error) {
-    process.stderr.write(`nutshell upsd: cannot signal ${pid}: ${describeError(error)}\n`)
+    process.stderr.write(`nutshell upsd: ${describeError(error)}\n`)
     return 1
   }
   return 0
@@ -115,7 +111,7 @@ function dropPrivileges(requested: string | undefined, log: Logger): void {
   const name = requested ?? 'nut'
   const user = lookupUser(name)
   if (user === undefined) {
-    if (requested !== undefined) throw new Error(`no such user: ${requested}`)
+    if (requested !== undefined) throw new NutshellError('NS_USAGE', `no such user: ${requested}`)
     log.warn('started as root and user nut does not exist: staying root (use -u USER)')
     return
   }
@@ -152,49 +148,26 @@ export async function run(args: string[]): Promise<number> {
   const config = await load(dir)
   if (config === undefined) return 1
 
-  const runtime = new UpsdRuntime(config, log)
+  let broker: Broker
   try {
-    await runtime.start()
+    broker = await startBroker(config, { mode: 'upsd', log })
   } catch (error) {
     process.stderr.write(`nutshell upsd: ${describeError(error)}\n`)
-    await runtime.stop()
     return 1
   }
-  const pidFile = pidFilePath(process.env)
-  await writeFile(pidFile, `${process.pid}\n`).catch((error: unknown) =>
-    log.warn({ file: pidFile, err: describeError(error) }, 'cannot write the PID file'),
-  )
-  try {
-    dropPrivileges(values.u, log)
-  } catch (error) {
-    process.stderr.write(`nutshell upsd: ${describeError(error)}\n`)
-    await runtime.stop()
-    return 1
-  }
-  for (const address of runtime.addresses()) {
-    log.info({ host: address.host, port: address.port }, 'listening')
-  }
-
-  return new Promise<number>((resolve) => {
-    let reloading = Promise.resolve()
-    const onHup = (): void => {
-      reloading = reloading.then(async () => {
-        const next = await load(dir)
-        if (next === undefined) log.warn('reload failed: keeping the running configuration')
-        else await runtime.reload(next)
-      })
-    }
-    const onStop = (): void => {
-      process.off('SIGHUP', onHup)
-      process.off('SIGTERM', onStop)
-      process.off('SIGINT', onStop)
-      void reloading
-        .then(() => runtime.stop())
-        .then(() => rm(pidFile, { force: true }))
-        .then(() => resolve(0))
-    }
-    process.on('SIGHUP', onHup)
-    process.on('SIGTERM', onStop)
-    process.on('SIGINT', onStop)
+  return runDaemon(broker, {
+    log,
+    pidFile: pidFilePath(process.env),
+    load: () => load(dir),
+    // As upsd: the listeners and the PID file first, then the lower identity.
+    ready: () => {
+      try {
+        dropPrivileges(values.u, log)
+        return true
+      } catch (error) {
+        process.stderr.write(`nutshell upsd: ${describeError(error)}\n`)
+        return false
+      }
+    },
   })
 }

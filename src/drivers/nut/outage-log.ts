@@ -17,6 +17,8 @@ const reasonText: Record<StaleReason, string> = {
 export class OutageLog {
   private readonly log: Logger
   private readonly clock: Clock
+  /** The socket path, when known: the first line before any contact names it. */
+  private readonly socket: unknown
   private since: number | undefined
   private everUp = false
 
@@ -24,6 +26,7 @@ export class OutageLog {
     // The caller's logger may carry `device` already: bind only what it lacks.
     this.log = bindOnce(log, what)
     this.clock = clock
+    this.socket = what['socket']
   }
 
   update(verdict: Verdict, detail?: string): void {
@@ -42,8 +45,20 @@ export class OutageLog {
     this.since = now
     this.log.warn(
       { state: verdict.state, reason, detail },
-      this.everUp ? reasonText[reason] : `waiting for driver: ${reasonText[reason]}`,
+      this.everUp ? reasonText[reason] : this.waitingText(reason, detail),
     )
+  }
+
+  /** Before the first contact the likely cause is a driver not started yet: say so. */
+  private waitingText(reason: StaleReason, detail: string | undefined): string {
+    const socket = this.socket
+    if (reason === 'not-connected' && typeof socket === 'string' && detail !== undefined) {
+      if (detail.includes('ENOENT'))
+        return `driver socket ${socket} not there yet (is the driver running?)`
+      if (detail.includes('ECONNREFUSED'))
+        return `driver socket ${socket} refuses connections (is the driver running?)`
+    }
+    return `waiting for driver: ${reasonText[reason]}`
   }
 
   /** Something worth a debug line only (a violation while already down, a retry...). */

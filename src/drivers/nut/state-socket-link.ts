@@ -85,6 +85,14 @@ export class StateSocketLink implements DeviceController {
   private readonly budget: LineBudget
   private lastDetail: string | undefined
   private readonly onDisconnect: (() => void) | undefined
+  private settleFirstAttempt: () => void = () => {}
+  /**
+   * Resolves once the first connection attempt has ended, connected or not, so that a
+   * watcher started beside (the local monitor) reports after the link has said why.
+   */
+  readonly firstAttempt = new Promise<void>((resolve) => {
+    this.settleFirstAttempt = resolve
+  })
 
   constructor(options: StateSocketLinkOptions) {
     this.device = options.device
@@ -124,6 +132,7 @@ export class StateSocketLink implements DeviceController {
     this.facts.connected = false
     this.pending.settleAll('ERR UNKNOWN')
     this.device.setCommState('lost')
+    this.settleFirstAttempt()
   }
 
   get connected(): boolean {
@@ -171,6 +180,7 @@ export class StateSocketLink implements DeviceController {
 
   private onConnect(socket: Socket): void {
     if (socket !== this.socket) return
+    this.settleFirstAttempt()
     const now = this.clock.now()
     Object.assign(this.facts, {
       connected: true,
@@ -205,6 +215,7 @@ export class StateSocketLink implements DeviceController {
     this.pending.settleAll('ERR UNKNOWN')
     if (wasConnected) this.backoff = this.reconnectMinMs
     this.evaluate(this.lastDetail)
+    this.settleFirstAttempt()
     if (!this.running) return
     if (wasConnected) this.onDisconnect?.()
     const delay = this.backoff

@@ -7,6 +7,8 @@
  * when a value cannot mean what was written (a bad number, an unknown role); `warning`
  * when NUT logs the line and carries on (unknown directive, obsolete setting), and so do we.
  */
+import { codeFrame, wordWidth } from '../code-frame.ts'
+import { suggest } from '../did-you-mean.ts'
 
 export type DiagnosticSeverity = 'error' | 'warning'
 
@@ -36,6 +38,7 @@ export type DiagnosticCode =
   | 'insufficient-power'
   | 'file-missing'
   | 'file-unreadable'
+  | 'insecure-permissions'
 
 /** A rules-language code (RULE1016...), when `config check` also checks the rule files. */
 export type RuleDiagnosticCode = `RULE${number}`
@@ -64,12 +67,33 @@ export function hasErrors(diagnostics: readonly ConfigDiagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error')
 }
 
-/** `file:line:col: severity code: message` and, on the next line, the advice. */
+/**
+ * The compact form for logs: `file:line:col: severity code: message` and, on the next line,
+ * the advice. `nutshell config` prints renderDiagnostic's fuller form.
+ */
 export function formatDiagnostic(d: ConfigDiagnostic): string {
   const where = d.line > 0 ? `${d.file}:${d.line}:${d.column}` : d.file
   const path = d.path === undefined || d.path === '' ? '' : ` (${d.path})`
   const head = `${where}: ${d.severity} ${d.code}: ${d.message}${path}`
   return d.advice === undefined ? head : `${head}\n  ${d.advice}`
+}
+
+/**
+ * The rules checker's format (src/rules/source.ts), so `nutshell rules` and `nutshell
+ * config` read alike: `file:line:col severity code: message (path)`, the line with a caret
+ * under the word at fault when the file's text is given, and `= help:` with the advice.
+ */
+export function renderDiagnostic(d: ConfigDiagnostic, sourceText?: string): string {
+  const where = d.line > 0 ? `${d.file}:${d.line}:${d.column}` : d.file
+  const path = d.path === undefined || d.path === '' ? '' : ` (${d.path})`
+  const out = [`${where} ${d.severity} ${d.code}: ${d.message}${path}`]
+  if (sourceText !== undefined && d.line > 0) {
+    const text = (sourceText.split('\n')[d.line - 1] ?? '').replace(/\r$/, '')
+    if (text.trim() !== '')
+      out.push(...codeFrame(text, d.line, d.column, wordWidth(text, d.column)))
+  }
+  if (d.advice !== undefined) out.push(`  = help: ${d.advice}`)
+  return out.join('\n')
 }
 
 /** Orders diagnostics by file, then position, keeping the order of equal positions. */
@@ -86,53 +110,9 @@ export function sortDiagnostics(list: readonly ConfigDiagnostic[]): ConfigDiagno
     .map(({ d }) => d)
 }
 
-/** Edit distance counting a swap of two neighbours as one edit; inputs are short names. */
-function distance(a: string, b: string): number {
-  const rows: number[][] = []
-  for (let i = 0; i <= a.length; i++) {
-    const row: number[] = [i]
-    for (let j = 1; j <= b.length; j++) {
-      if (i === 0) {
-        row.push(j)
-        continue
-      }
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1
-      const above = rows[i - 1] as number[]
-      let d = Math.min(
-        (above[j] as number) + 1,
-        (row[j - 1] as number) + 1,
-        (above[j - 1] as number) + cost,
-      )
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        d = Math.min(d, ((rows[i - 2] as number[])[j - 2] as number) + 1)
-      }
-      row.push(d)
-    }
-    rows.push(row)
-  }
-  return (rows[a.length] as number[])[b.length] as number
-}
-
-/** The closest candidate to `word` (case-insensitive), if it is plausibly a typo. */
-export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
-  if (word.length > 64) return undefined
-  const lower = word.toLowerCase()
-  let best: string | undefined
-  let bestDistance = Number.POSITIVE_INFINITY
-  for (const candidate of candidates) {
-    const d = distance(lower, candidate.toLowerCase())
-    if (d < bestDistance) {
-      best = candidate
-      bestDistance = d
-    }
-  }
-  const limit = Math.max(1, Math.floor(lower.length / 3))
-  return bestDistance <= limit ? best : undefined
-}
-
 /** Advice listing what is valid, with a did-you-mean first when one is close. */
 export function adviceFor(word: string, candidates: readonly string[], what: string): string {
-  const guess = didYouMean(word, candidates)
+  const guess = suggest(word, candidates)
   const list = `${what}: ${candidates.join(', ')}`
   return guess === undefined ? list : `did you mean '${guess}'? ${list}`
 }

@@ -9,6 +9,7 @@
  *   section whose name matches an earlier one case-insensitively; nutshell reports the
  *   duplicate as an error.
  */
+import { suggest } from '../did-you-mean.ts'
 import { adviceFor, type ConfigDiagnostic, type Position } from './diagnostic.ts'
 import { type ConfLine, DiagnosticSink, readConfLines, wordAt } from './lines.ts'
 import { readInt } from './values.ts'
@@ -40,6 +41,8 @@ export interface UpsConfSection {
   options: Record<string, string>
   /** Bare flags (`nolock`, `ignorelb`, ...), in file order, without repeats. */
   flags: string[]
+  /** Where each key (or flag) of the section is written; a repeated key: its last line. */
+  keyPositions: Record<string, Position>
 }
 
 export interface UpsConf {
@@ -221,6 +224,18 @@ function applyDeviceSetting(
       `'${key}' is not '${key.toLowerCase()}': ups.conf keys are case-sensitive`,
       `write ${key.toLowerCase()} in lower case`,
     )
+  } else if (!(knownDeviceKeys as readonly string[]).includes(key)) {
+    // Any other key may be the driver's own (vendorid, ...); one close to a key upsd
+    // reads is most likely that key misspelt, and the device then goes without it.
+    const guess = suggest(key, knownDeviceKeys)
+    if (guess !== undefined && guess.toLowerCase() !== key.toLowerCase()) {
+      sink.warn(
+        'unknown-key',
+        wordAt(line, 0),
+        `[${section.name}]: '${key}' is not a key upsd or the driver core reads; kept as a driver option`,
+        `did you mean '${guess}'?`,
+      )
+    }
   }
   delete section.options[key]
   section.options[key] = value
@@ -272,7 +287,7 @@ export function parseUpsConf(text: string, file = 'ups.conf'): UpsConfResult {
           'use letters, digits, _ - and .',
         )
       }
-      current = { name, position: wordAt(line, 0), options: {}, flags: [] }
+      current = { name, position: wordAt(line, 0), options: {}, flags: [], keyPositions: {} }
       sections.push(current)
       byName.set(name.toLowerCase(), current)
       refused = false
@@ -317,6 +332,7 @@ export function parseUpsConf(text: string, file = 'ups.conf'): UpsConfResult {
       )
       continue
     }
+    if (current !== undefined) current.keyPositions[key] = wordAt(line, 0)
     if (current === undefined) {
       applyGlobal(globals, key, value, line, sink)
     } else if (value === undefined) {

@@ -8,6 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import fc from 'fast-check'
 import type { RegexErrorCode } from './errors.ts'
 
 // Reads records (cflags, eflags, pattern, subject; each length-prefixed) from stdin and
@@ -175,7 +176,6 @@ export function grepAll(pattern: string, line: string): string[] | 'error' {
 
 /** Generators of ERE patterns and subjects for the reference properties. */
 export function ereArbitraries(
-  fc: typeof import('fast-check'),
   options: { readonly anchors: 'all' | 'edges' } = { anchors: 'all' },
 ) {
   const letter = fc.constantFrom('a', 'b', 'c')
@@ -233,7 +233,7 @@ export function ereArbitraries(
     branch: fc.array(tie('piece'), { minLength: 0, maxLength: 4 }).map((p) => p.join('')),
     alt: fc.array(tie('branch'), { minLength: 1, maxLength: 3 }).map((b) => b.join('|')),
   }))
-  const body = tree.alt as import('fast-check').Arbitrary<string>
+  const body = tree.alt as fc.Arbitrary<string>
   // 'edges': anchors only first and last, the way device scripts use them.
   const pattern =
     options.anchors === 'all'

@@ -1,4 +1,4 @@
-import { suggest } from '../../rules/diagnostics.ts'
+import { suggest } from '../did-you-mean.ts'
 import type { Item, PowermanFile, Str } from './ast.ts'
 import { type CheckOptions, checkSpec, flatten, type Report, reporter } from './check-spec.ts'
 import { parseDeviceWhere } from './device-where.ts'

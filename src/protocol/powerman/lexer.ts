@@ -1,4 +1,4 @@
-import { suggest } from '../../rules/diagnostics.ts'
+import { suggest } from '../did-you-mean.ts'
 import { type Diagnostic, diagnostic, didYouMean } from './diagnostics.ts'
 import { keywords, retiredWords, spellingCandidates } from './keywords.ts'
 

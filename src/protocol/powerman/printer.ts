@@ -1,4 +1,3 @@
-import { assertNever } from '../../core/errors.ts'
 import type { Capture, Item, PowermanFile, SpecItem, Stmt, Str } from './ast.ts'
 
 /**
@@ -117,4 +116,9 @@ export function quote(value: string): string {
 
 function str(s: Str): string {
   return quote(s.value)
+}
+
+/** Ends an exhaustive switch (protocol code imports nothing from core). */
+function assertNever(value: never, what: string): never {
+  throw new TypeError(`unexpected ${what}: ${JSON.stringify(value)}`)
 }

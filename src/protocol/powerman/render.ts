@@ -1,4 +1,4 @@
-import { SourceFile } from '../../rules/source.ts'
+import { SourceFile } from '../source-file.ts'
 import type { Span } from './ast.ts'
 import type { Diagnostic } from './diagnostics.ts'
 

@@ -1,11 +1,13 @@
-import type { CommandRunner } from './actions/run-command.ts'
-import { postWebhook } from './actions/webhook.ts'
-import type { CommandSpec } from './config/types.ts'
-import type { Clock } from './core/clock.ts'
-import type { Logger } from './core/log.ts'
-import type { DeviceStore } from './devices/device-store.ts'
-import { validateSet } from './devices/set-validation.ts'
-import type { ActionRequest, ActionSink } from './rules/action-sink.ts'
+import type { CommandSpec } from '../config/types.ts'
+import type { Clock } from '../core/clock.ts'
+import type { Logger } from '../core/log.ts'
+import type { DeviceStore } from '../devices/device-store.ts'
+import { validateSet } from '../devices/set-validation.ts'
+import type { ActionRequest, ActionSink } from '../rules/action-sink.ts'
+import { notifyChannels } from './channels/index.ts'
+import type { NotifyChannel } from './notify-channel.ts'
+import type { CommandRunner } from './run-command.ts'
+import { postWebhook } from './webhook.ts'
 
 /** The parts of the broker a rule's actions reach. */
 export interface RulesSinkOptions {
@@ -31,9 +33,19 @@ export interface RulesSinkOptions {
  */
 export class RulesSink implements ActionSink {
   private readonly options: RulesSinkOptions
+  private readonly channels: readonly NotifyChannel[]
 
   constructor(options: RulesSinkOptions) {
     this.options = options
+    const { notifyCommand, notifyWebhooks = [], runner, clock, log } = options
+    // A rule's notify goes to NOTIFYCMD only when one is set (no EXEC flag to warn about).
+    this.channels = notifyChannels({
+      clock,
+      log,
+      runner,
+      notifyCommand,
+      webhooks: notifyWebhooks,
+    }).filter((c) => c.name === 'webhook' || (c.name === 'EXEC' && notifyCommand !== undefined))
   }
 
   run(request: ActionRequest): void {
@@ -129,23 +141,10 @@ export class RulesSink implements ActionSink {
     }
   }
 
+  /** A rule's `notify`: NOTIFYCMD (when set) with NOTIFYTYPE=RULE, and every webhook. */
   private notifyChannels(device: string, text: string): void {
-    const { notifyCommand, notifyWebhooks = [], runner, clock, log } = this.options
-    if (notifyCommand !== undefined) {
-      this.background(
-        runner.run({
-          spec: notifyCommand,
-          args: [text],
-          env: { NOTIFYTYPE: 'RULE', UPSNAME: device },
-          label: 'NOTIFYCMD RULE',
-        }),
-        { device },
-        'notify command',
-      )
-    }
-    for (const url of notifyWebhooks) {
-      const payload = { device, event: 'RULE', text, time: new Date(clock.wallNow()).toISOString() }
-      this.background(postWebhook(url, payload, { clock, log }), { device }, 'notify webhook')
+    for (const channel of this.channels) {
+      this.background(channel.deliver({ type: 'RULE', ups: device, text }), { device }, 'notify')
     }
   }
 

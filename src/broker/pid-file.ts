@@ -2,12 +2,14 @@ import { readFile, rm, writeFile } from 'node:fs/promises'
 import { NutshellError } from '../core/errors.ts'
 
 /**
- * `nutshell monitor -c fsd|stop|reload` as upsmon's `-c`: a signal to the running
- * monitor, found through its PID file or given with `-P pid`.
- * fsd → SIGUSR1 (forced shutdown now), stop → SIGTERM, reload → SIGHUP.
+ * The PID file of every long-running command (`upsd.pid`, `nutshell-monitor.pid`, or
+ * `--pid-file`), and `-c` as upsd and upsmon have it: a signal to the running process,
+ * found through its PID file or given with `-P pid`. The daemon loop (daemon.ts) writes
+ * the file once its signal handlers are in place and removes it when it stops.
  */
 export type ControlCommand = 'fsd' | 'stop' | 'reload'
 
+/** fsd → SIGUSR1 (forced shutdown now), stop → SIGTERM, reload → SIGHUP. */
 export const controlSignals: Record<ControlCommand, NodeJS.Signals> = {
   fsd: 'SIGUSR1',
   stop: 'SIGTERM',
@@ -26,14 +28,15 @@ export async function removePidFile(path: string): Promise<void> {
   await rm(path, { force: true })
 }
 
-export async function readPidFile(path: string): Promise<number> {
+/** `who` names the program in the message (default "the monitor"). */
+export async function readPidFile(path: string, who = 'the monitor'): Promise<number> {
   let text: string
   try {
     text = await readFile(path, 'utf8')
   } catch (error) {
     throw new NutshellError(
       'NS_USAGE',
-      `cannot read the monitor's PID file ${path}: is the monitor running? (or give -P pid)`,
+      `cannot read the PID file ${path}: is ${who} running? (or give -P pid)`,
       { cause: error },
     )
   }
@@ -45,11 +48,11 @@ export async function readPidFile(path: string): Promise<number> {
 }
 
 /** Sends the command's signal; throws a clear error when the process is not there. */
-export function signalMonitor(command: ControlCommand, pid: number): void {
+export function signalDaemon(command: ControlCommand, pid: number, who = 'the monitor'): void {
   try {
     process.kill(pid, controlSignals[command])
   } catch (error) {
-    throw new NutshellError('NS_USAGE', `cannot signal process ${pid}: is the monitor running?`, {
+    throw new NutshellError('NS_USAGE', `cannot signal process ${pid}: is ${who} running?`, {
       cause: error,
     })
   }

@@ -1,5 +1,5 @@
 import type { NotifyFlag } from '../config/types.ts'
-import type { NotifyEvent } from './notify-events.ts'
+import type { NotifyEvent } from '../devices/notify-events.ts'
 
 /**
  * The stock message and flags of each notify type, as upsmon has them by default

@@ -2,15 +2,16 @@
  * Helpers for the monitor's unit tests: a scriptable link, a recording shutdown port and a
  * ready config. Not used by production code.
  */
-import { CommandRunner } from '../actions/run-command.ts'
-import type { MonitorConfig, MonitoredUps } from '../config/types.ts'
-import { systemClock } from '../core/clock.ts'
-import { silentLogger } from '../core/log.ts'
-import type { ManualClock } from '../core/manual-clock.ts'
-import { Monitor } from './monitor.ts'
-import { Notifier } from './notifier.ts'
-import type { ShutdownPort } from './shutdown-port.ts'
-import type { Observation, UpsLink } from './ups-link.ts'
+
+import { Notifier } from '../../src/actions/notifier.ts'
+import type { PowerRoad } from '../../src/actions/power-road.ts'
+import { CommandRunner } from '../../src/actions/run-command.ts'
+import type { MonitorConfig, MonitoredUps } from '../../src/config/types.ts'
+import { systemClock } from '../../src/core/clock.ts'
+import { silentLogger } from '../../src/core/log.ts'
+import type { ManualClock } from '../../src/core/manual-clock.ts'
+import { Monitor } from '../../src/monitor/monitor.ts'
+import type { Observation, UpsLink } from '../../src/monitor/ups-link.ts'
 
 export class FakeLink implements UpsLink {
   mode: 'store' | 'poll' | 'push' = 'poll'
@@ -60,7 +61,7 @@ export class FakeLink implements UpsLink {
   }
 }
 
-export class RecordingShutdown implements ShutdownPort {
+export class RecordingShutdown implements PowerRoad {
   flagWritten = false
   shutdowns = 0
   writePowerDownFlag(): Promise<void> {

@@ -1,17 +1,19 @@
 import { constants } from 'node:fs'
 import { open, readFile, rm } from 'node:fs/promises'
-import type { CommandRunner } from '../actions/run-command.ts'
 import type { CommandSpec } from '../config/types.ts'
 import type { Logger } from '../core/log.ts'
+import type { CommandRunner } from './run-command.ts'
 
 /**
- * The one narrow door to powering the machine off. The monitor holds only this: it can ask
- * for the power-down flag to be written and for the shutdown command to run, and nothing
- * else; what the flag path and the command are is fixed when the port is built (as upsmon
- * needs a restart to change SHUTDOWNCMD or POWERDOWNFLAG). Today the port runs in-process;
- * a later privileged helper implements the same two calls behind a framed pipe.
+ * A power road: the one narrow door to powering the machine off. The monitor holds only
+ * this: it can ask for the power-down flag to be written, for the shutdown command to
+ * run and for hibernation, and nothing else; what the flag path and the commands are is
+ * fixed when the road is built (as upsmon needs a restart to change SHUTDOWNCMD or
+ * POWERDOWNFLAG). Today's road runs the configured commands in-process
+ * (CommandPowerRoad); others (a privileged helper's framed pipe, logind) implement the
+ * same three calls.
  */
-export interface ShutdownPort {
+export interface PowerRoad {
   /** Writes POWERDOWNFLAG (with NUT's magic) if one is configured. */
   writePowerDownFlag(): Promise<void>
   /** Runs SHUTDOWNCMD; resolves when it has finished (or failed). */
@@ -26,7 +28,7 @@ export interface ShutdownPort {
 /** What upsmon writes into POWERDOWNFLAG, and what `upsmon -K` looks for (no newline). */
 export const powerDownMagic = 'upsmon-shutdown-file'
 
-export interface InProcessShutdownOptions {
+export interface CommandPowerRoadOptions {
   log: Logger
   runner: CommandRunner
   powerDownFlag?: string | undefined
@@ -36,10 +38,11 @@ export interface InProcessShutdownOptions {
   timeoutMs?: number
 }
 
-export class InProcessShutdownPort implements ShutdownPort {
-  private readonly options: InProcessShutdownOptions
+/** The configured SHUTDOWNCMD / hibernate command, run here through the runner. */
+export class CommandPowerRoad implements PowerRoad {
+  private readonly options: CommandPowerRoadOptions
 
-  constructor(options: InProcessShutdownOptions) {
+  constructor(options: CommandPowerRoadOptions) {
     this.options = options
   }
 
