@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
 import { quote } from '../../protocol/encode.ts'
-import { parseDummyData } from './data-file.ts'
+import { parseDummyData, powermanScriptMistake } from './data-file.ts'
 
 const sets = (text: string): Array<[string, string]> =>
   parseDummyData(text).steps.flatMap((s) =>
@@ -138,5 +139,12 @@ describe('parseDummyData', () => {
       }),
       { numRuns: 300 },
     )
+  })
+
+  it('names the script driver for a powerman .dev file (Debian vpc.dev, read in place)', () => {
+    const text = readFileSync('/etc/powerman/vpc.dev', 'latin1')
+    const message = powermanScriptMistake(text, '/etc/powerman/vpc.dev')
+    assert.match(message ?? '', /powerman device script \(specification "vpc"\).*driver = script/)
+    assert.equal(powermanScriptMistake('ups.status: OL\nbattery.charge: 90\n', 'x.dev'), undefined)
   })
 })

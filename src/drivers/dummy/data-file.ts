@@ -179,3 +179,18 @@ function lineOf(starts: number[], offset: number): number {
   }
   return low + 1
 }
+
+/**
+ * A powerman device script given to dummy-ups by mistake (both use `.dev`): replaying it
+ * would set nonsense variables, so the driver refuses it and names the driver that runs
+ * it. Returns the message, or undefined for a data file.
+ */
+export function powermanScriptMistake(text: string, path: string): string | undefined {
+  const m = /^[ \t]*specification[ \t]+"([^"\n]*)"[ \t]*\{?/m.exec(text)
+  if (m === null) return undefined
+  return (
+    `${path} is a powerman device script (specification "${m[1]}"), not a dummy-ups data file; ` +
+    `run it with the script driver: driver = script, port = where the device is, ` +
+    `script = ${path} (docs/scripts.md)`
+  )
+}

@@ -175,6 +175,16 @@ describe('DummyDriver', () => {
     await driver.stop()
   })
 
+  it('refuses a powerman device script and replays nothing of it', async () => {
+    const script = 'specification "toy" {\n\ttimeout 5\n\tscript login {\n\t\tsend "x"\n\t}\n}\n'
+    const { driver, clock, store } = await setUp('toy.dev', script)
+    await advance(driver, clock, 4_000)
+    const device = store.get('d')
+    assert.equal(device?.commState, 'lost')
+    assert.equal(device?.listVariables().length, 0)
+    await driver.stop()
+  })
+
   it('chooses the mode from the option and the extension, and applies override/default', async () => {
     const { driver, store } = await setUp('o.txt', 'ups.mfr: FileMfr\n', {
       options: { 'override.ups.mfr': 'OV', 'default.battery.charge': '77', synchronous: 'yes' },

@@ -22,7 +22,7 @@ import { bindOnce, type Logger, RateLimitedLog } from '../../core/log.ts'
 import type { CommandOutcome, DeviceController } from '../../devices/command-result.ts'
 import type { Device } from '../../devices/device.ts'
 import type { Driver, DriverContext } from '../driver.ts'
-import { type DummyStep, parseDummyData } from './data-file.ts'
+import { type DummyStep, parseDummyData, powermanScriptMistake } from './data-file.ts'
 import { type DriverSetup, driverSetup } from './driver-setup.ts'
 import { type ResolvedMode, resolveMode } from './mode.ts'
 import { dummyFlagsFor } from './variable-flags.ts'
@@ -135,6 +135,14 @@ export class DummyDriver implements Driver {
     const read = await this.readData()
     if (this.stopped) return
     if (read === undefined) {
+      this.schedule(this.setup.pollIntervalMs, () => void this.track(this.beginPass()))
+      return
+    }
+    const mistake = powermanScriptMistake(read.text, this.path)
+    if (mistake !== undefined) {
+      this.device.setCommState('lost')
+      if (read.text !== this.lastText) this.log.error({ file: this.path }, mistake)
+      this.lastText = read.text
       this.schedule(this.setup.pollIntervalMs, () => void this.track(this.beginPass()))
       return
     }
