@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url'
 import { createNutDir, type NutDir, nutBinaries } from '../helpers/nut-peer.ts'
 import { freePort } from '../helpers/ports.ts'
 import { ProcessGroup, run } from '../helpers/processes.ts'
+import { runningExamples } from '../helpers/script-docs.ts'
 import { canConnect, waitFor } from '../helpers/wait.ts'
 
 const cli = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url))
@@ -20,12 +21,6 @@ after(async () => {
   await processes.stopAll()
   await Promise.all(dirs.map((d) => d.cleanup()))
 })
-
-/** The powerman.conf of docs/scripts.md ("Running scripts"), read from the page by the docs test too. */
-export const powermanConf = `include "/etc/powerman/vpc.dev"
-device "pdu1" "vpc" "/usr/sbin/vpcd |&"
-node "web[1-16]" "pdu1"
-`
 
 async function upsc(target: string, variable?: string): Promise<string> {
   const r = await run(nutBinaries.upsc, variable === undefined ? [target] : [target, variable])
@@ -39,7 +34,8 @@ describe('nutshell serve --powerman-conf with Debian vpcd', { timeout: 60_000 },
       'ups.conf': '',
       'upsd.conf': `LISTEN 127.0.0.1 ${port}\nALLOW_NO_DEVICE true\n`,
       'upsd.users': '[admin]\n\tpassword = secret\n\tinstcmds = ALL\n',
-      'powerman.conf': powermanConf,
+      // The example of docs/scripts.md, "Running scripts", as the page shows it.
+      'powerman.conf': runningExamples.powermanConf,
     })
     dirs.push(dir)
     processes.start('serve', process.execPath, [
