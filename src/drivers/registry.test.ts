@@ -8,6 +8,7 @@ import { DummyDriver } from './dummy/dummy-driver.ts'
 import { LazyDriver } from './lazy-driver.ts'
 import { NutDriver } from './nut/factory.ts'
 import { createDriver } from './registry.ts'
+import { ScriptDriver } from './script/script-driver.ts'
 import { RepeaterDriver } from './upstream/repeater-driver.ts'
 
 const context = {
@@ -37,6 +38,16 @@ describe('createDriver', () => {
     const repeater = await lazy.resolve()
     assert.ok(repeater instanceof RepeaterDriver)
     assert.deepEqual(repeater.address, { ups: 'ups', host: '192.0.2.1', port: 3494 })
+  })
+
+  it('runs powerman device scripts with the script driver, loaded when first used', async () => {
+    const lazy = createDriver(
+      config('/usr/sbin/vpcd |&', { driver: 'script', options: { script: 'vpc.dev' } }),
+      new DeviceStore().add('p'),
+      context,
+    )
+    assert.ok(lazy instanceof LazyDriver)
+    assert.ok((await lazy.resolve()) instanceof ScriptDriver)
   })
 
   it('runs every other driver name as a NUT C driver', async () => {
