@@ -15,6 +15,7 @@ import { fail } from './commands/replies.ts'
 import type { CommandFamily, Reply, ServerContext, SessionState } from './commands/types.ts'
 import { type Descriptions, defaultCmdvartabPath, loadDescriptions } from './descriptions.ts'
 import { LoginRegistry } from './login-registry.ts'
+import { ReplyCache } from './reply-cache.ts'
 import { Session, type SessionHost } from './session.ts'
 import { loadSecureContext } from './tls-context.ts'
 import { TrackingTable } from './tracking.ts'
@@ -58,6 +59,7 @@ class NutServerImpl implements NutServer, SessionHost {
   readonly context: ServerContext
   readonly commands
   readonly limits
+  replies: ReplyCache
   secureContext: SecureContext | undefined
   private readonly options: NutServerOptions
   private readonly clock: Clock
@@ -82,6 +84,7 @@ class NutServerImpl implements NutServer, SessionHost {
     this.throttle = new FailureThrottle(this.clock, options.throttle)
     this.limited = new RateLimitedLog(this.clock, 5, 60_000)
     this.commands = buildCommandTable([...builtinFamilies, ...(options.commands ?? [])])
+    this.replies = new ReplyCache(options.store)
     const self = this
     this.context = {
       store: options.store,
@@ -115,6 +118,9 @@ class NutServerImpl implements NutServer, SessionHost {
   }
 
   async start(): Promise<void> {
+    // A restarted server subscribes to the store again.
+    this.replies.dispose()
+    this.replies = new ReplyCache(this.options.store)
     if (this.options.server.tls !== undefined) {
       this.secureContext = loadSecureContext(this.options.server.tls)
       this.tlsAvailable = true
@@ -143,6 +149,7 @@ class NutServerImpl implements NutServer, SessionHost {
       (server) => new Promise<void>((resolve) => server.close(() => resolve())),
     )
     this.listeners = []
+    this.replies.dispose()
     for (const session of [...this.sessions]) session.close('server stopping')
     await Promise.all(closing)
   }

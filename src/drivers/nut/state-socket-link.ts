@@ -11,7 +11,7 @@ import {
   parseSocketLine,
   type ServerToDriverMessage,
 } from '../../protocol/driver-socket.ts'
-import { LineFramer } from '../../protocol/driver-socket-framing.ts'
+import { LineFramer, type LineSink } from '../../protocol/line-framer.ts'
 import { applyStateMessage, type DumpSeen, dropUnseen } from './apply-message.ts'
 import { LineBudget } from './line-budget.ts'
 import { OutageLog } from './outage-log.ts'
@@ -85,6 +85,10 @@ export class StateSocketLink implements DeviceController {
   private readonly budget: LineBudget
   private lastDetail: string | undefined
   private readonly onDisconnect: (() => void) | undefined
+  private readonly sink: LineSink = {
+    line: (line) => this.onLine(line),
+    overflow: (length) => this.violation(`line of ${length}+ characters`),
+  }
 
   constructor(options: StateSocketLinkOptions) {
     this.device = options.device
@@ -244,10 +248,7 @@ export class StateSocketLink implements DeviceController {
     if (socket !== this.socket || !this.facts.connected) return
     // One read is one burst of the driver's updates: the rules see it whole (Device.update).
     this.device.update(() => {
-      for (const item of this.framer.push(chunk)) {
-        if (item.kind === 'overflow') this.violation(`line of ${item.length}+ characters`)
-        else this.onLine(item.line)
-      }
+      this.framer.push(chunk, this.sink)
       this.evaluate()
     })
   }
