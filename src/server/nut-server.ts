@@ -2,6 +2,7 @@
  * The NUT network server (upsd's protocol, RFC 9271): listeners, admission limits, the
  * idle sweep and the state shared between connections. Commands live in commands/.
  */
+import { lookup } from 'node:dns/promises'
 import { createServer, type Server, type Socket } from 'node:net'
 import type { SecureContext } from 'node:tls'
 import type { ListenAddress, ServerConfig, UserConfig } from '../config/types.ts'
@@ -178,12 +179,24 @@ class NutServerImpl implements NutServer, SessionHost {
     if (loginUps !== undefined) this.context.logins.remove(loginUps, session.state)
   }
 
-  /** An optional address this host does not have is skipped with a warning. */
+  /**
+   * An optional address this host does not have is skipped with a warning; so is an
+   * address one of our own listeners already holds (a repeated LISTEN, or `localhost`
+   * beside the address it resolves to): upsd 2.8.0 logs "not listening on ..." and serves
+   * on what it bound. Any other failure stops the start.
+   */
   private async listenOrSkip(address: ListenAddress): Promise<Server | undefined> {
     try {
       return await this.listen(address)
     } catch (error) {
       const code = (error as { cause?: { code?: string } }).cause?.code
+      if (code === 'EADDRINUSE' && (await this.alreadyListening(address))) {
+        this.log.warn(
+          { host: address.host, port: address.port },
+          'already listening there (a repeated LISTEN); not listening on it again',
+        )
+        return undefined
+      }
       if (address.optional === true && (code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT')) {
         this.log.warn(
           { host: address.host, port: address.port, code },
@@ -193,6 +206,22 @@ class NutServerImpl implements NutServer, SessionHost {
       }
       throw error
     }
+  }
+
+  /** True when one of our listeners holds `address` (as Node resolves it) or its wildcard. */
+  private async alreadyListening(address: ListenAddress): Promise<boolean> {
+    const resolved = await lookup(address.host).catch(() => undefined)
+    if (resolved === undefined) return false
+    const wildcard = resolved.family === 6 ? '::' : '0.0.0.0'
+    return this.listeners.some((server) => {
+      const bound = server.address()
+      return (
+        bound !== null &&
+        typeof bound === 'object' &&
+        bound.port === address.port &&
+        (bound.address === resolved.address || bound.address === wildcard)
+      )
+    })
   }
 
   private listen(address: ListenAddress): Promise<Server> {
