@@ -54,6 +54,8 @@ export class Session {
   /** Request lines received and not yet run: wire strings (one character per byte). */
   private queue: string[] = []
   private queueHead = 0
+  /** queue[queueHead..queueTail) waits; the array is reused, not reallocated per request. */
+  private queueTail = 0
   private queuedBytes = 0
   private busy = false
   private sliceScheduled = false
@@ -70,7 +72,7 @@ export class Session {
   private overflowed = false
   private readonly sink: LineSink = {
     line: (line) => {
-      this.queue.push(line)
+      this.queue[this.queueTail++] = line
       this.queuedBytes += line.length + 1
     },
     overflow: () => {
@@ -134,6 +136,8 @@ export class Session {
     this.closed = true
     this.handshakeTimer?.cancel()
     this.queue = []
+    this.queueHead = 0
+    this.queueTail = 0
     for (const listener of [...this.closeListeners]) {
       try {
         listener()
@@ -147,9 +151,9 @@ export class Session {
 
   private receive(chunk: string): void {
     if (this.closed || this.ending) return
-    const before = this.queue.length
+    const before = this.queueTail
     this.framer.push(chunk, this.sink)
-    if (this.queue.length > before) this.lastLine = this.host.context.clock.now()
+    if (this.queueTail > before) this.lastLine = this.host.context.clock.now()
     if (this.overflowed) {
       // Run what came before the oversized line? No: a client that breaks framing is not
       // trusted with the rest of its buffer either.
@@ -179,11 +183,11 @@ export class Session {
    */
   private pump(): void {
     if (this.busy || this.closed || this.sliceScheduled || this.awaitingDrain) return
-    if (this.queueHead < this.queue.length && this.outputBlocked()) return
+    if (this.queueHead < this.queueTail && this.outputBlocked()) return
     this.batch = ''
     let handled = 0
     try {
-      while (this.queueHead < this.queue.length && !this.closed) {
+      while (this.queueHead < this.queueTail && !this.closed) {
         if (handled >= sliceRequests || this.batch.length >= sliceBytes) {
           this.sliceScheduled = true
           setImmediate(() => {
@@ -193,7 +197,7 @@ export class Session {
           return
         }
         const line = this.queue[this.queueHead] as string
-        this.queueHead++
+        this.queue[this.queueHead++] = '' // the slot no longer holds the line
         this.queuedBytes -= line.length + 1
         handled++
         const cached = this.host.replies.get(line)
@@ -288,11 +292,14 @@ export class Session {
   }
 
   private compact(): void {
-    if (this.queueHead >= this.queue.length) {
-      this.queue = []
+    if (this.queueHead >= this.queueTail) {
+      // A burst's big array is let go; a small one is kept for the next request.
+      if (this.queue.length > 1024) this.queue = []
       this.queueHead = 0
+      this.queueTail = 0
     } else if (this.queueHead > 1024) {
-      this.queue = this.queue.slice(this.queueHead)
+      this.queue = this.queue.slice(this.queueHead, this.queueTail)
+      this.queueTail -= this.queueHead
       this.queueHead = 0
     }
     if (this.paused && this.queuedBytes < resumeBelowBytes && !this.closed && !this.ending) {
@@ -306,6 +313,7 @@ export class Session {
     // Whatever the client sent after this request is discarded, never executed.
     this.queue = []
     this.queueHead = 0
+    this.queueTail = 0
     this.queuedBytes = 0
     this.framer.reset()
     if (reply.after === 'close') {
