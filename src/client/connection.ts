@@ -16,12 +16,12 @@ import type { Socket } from 'node:net'
 import { StringDecoder } from 'node:string_decoder'
 import type { TLSSocket } from 'node:tls'
 import type { Clock, TimerHandle } from '../core/clock.ts'
+import { LineFramer, type LineSink } from '../protocol/line-framer.ts'
 import { NutClientError, NutServerError } from './errors.ts'
 import {
   echoes,
   isListBegin,
   isListEnd,
-  LineSplitter,
   type ParsedReply,
   parseReply,
   type ReplyLine,
@@ -71,7 +71,7 @@ const controlCharacters = /[\u0000-\u001f\u007f]/
 export class Connection {
   private socket: Socket | TLSSocket
   private decoder = new StringDecoder('utf8')
-  private readonly splitter: LineSplitter
+  private readonly framer: LineFramer
   private readonly queue: Pending[] = []
   private outgoing: string[] = []
   private timer: TimerHandle | undefined
@@ -86,7 +86,7 @@ export class Connection {
   private constructor(socket: Socket, options: ConnectionOptions) {
     this.options = options
     this.socket = socket
-    this.splitter = new LineSplitter(options.maxLineLength)
+    this.framer = new LineFramer(options.maxLineLength)
     this.attach(socket)
   }
 
@@ -182,7 +182,7 @@ export class Connection {
       }
       return
     }
-    if (this.splitter.bufferedLength > 0) {
+    if (this.framer.pending > 0) {
       throw new NutClientError('NS_CLIENT_PROTOCOL', 'server sent data after OK STARTTLS')
     }
     const { upgradeToTls } = await import('./tls.ts')
@@ -200,12 +200,18 @@ export class Connection {
 
   private readonly onData = (chunk: Buffer | string): void => {
     const text = typeof chunk === 'string' ? chunk : this.decoder.write(chunk)
-    const { lines, overflow } = this.splitter.push(text)
-    for (const raw of lines) {
-      if (this.closedWith !== undefined) return
-      this.dispatch(parseReply(raw))
-    }
-    if (overflow) this.violation(`a reply line is longer than ${this.options.maxLineLength}`)
+    this.framer.push(text, this.sink)
+  }
+
+  private readonly sink: LineSink = {
+    line: (raw) => {
+      if (this.closedWith === undefined) this.dispatch(parseReply(raw))
+    },
+    overflow: () => {
+      if (this.closedWith === undefined) {
+        this.violation(`a reply line is longer than ${this.options.maxLineLength}`)
+      }
+    },
   }
 
   private readonly onEnd = (): void => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import fc from 'fast-check'
 import { encodeLine } from '../protocol/encode.ts'
-import { echoes, isListBegin, isListEnd, LineSplitter, parseReply } from './reply.ts'
+import { echoes, isListBegin, isListEnd, parseReply } from './reply.ts'
 
 test('reply lines are tokenized with NUT quoting', () => {
   assert.deepEqual(parseReply('VAR dummy ups.id "a \\"b\\" \\# c"'), {
@@ -32,37 +32,10 @@ test('echo checks are case-insensitive; END LIST is not', () => {
   assert.ok(!echoes(['VAR', 'dummy'], ['VAR', 'dummy', 'ups.id']))
 })
 
-test('the line splitter gives the same lines however the stream is cut', () => {
-  fc.assert(
-    fc.property(fc.string(), fc.array(fc.nat(), { maxLength: 10 }), (text, cuts) => {
-      const whole = new LineSplitter(1 << 20).push(text).lines
-      const splitter = new LineSplitter(1 << 20)
-      const points = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b)
-      const pieces: string[] = []
-      let last = 0
-      for (const point of points) {
-        pieces.push(text.slice(last, point))
-        last = point
-      }
-      pieces.push(text.slice(last))
-      const lines = pieces.flatMap((piece) => splitter.push(piece).lines)
-      assert.deepEqual(lines, whole)
-    }),
-  )
-})
-
-test('the splitter reports lines over the limit', () => {
-  const splitter = new LineSplitter(8)
-  assert.deepEqual(splitter.push('12345678\n'), { lines: ['12345678'], overflow: false })
-  assert.equal(splitter.push('123456789').overflow, true)
-  assert.equal(new LineSplitter(8).push('123456789\n').overflow, true)
-})
-
 test('the reply parser never throws on any input', () => {
   fc.assert(
     fc.property(fc.string({ unit: 'binary' }), (text) => {
-      const splitter = new LineSplitter(256)
-      for (const line of splitter.push(text).lines) parseReply(line)
+      for (const line of text.split('\n')) parseReply(line)
       parseReply(text)
     }),
     { numRuns: 2000 },

@@ -1,7 +1,7 @@
 /**
- * Reading upsd's replies, without I/O: splitting the byte stream into lines, tokenizing a
- * line, and the checks libupsclient makes before it trusts a reply (reference:
- * nut-protocol.md 1.8):
+ * Reading upsd's replies, without I/O (protocol/line-framer.ts cuts the stream into
+ * lines): tokenizing a line, and the checks libupsclient makes before it trusts a reply
+ * (reference: nut-protocol.md 1.8):
  *
  * - a reply starting with `ERR` is an error; the word after it names it;
  * - a GET reply must echo the query words, compared case-insensitively
@@ -56,45 +56,4 @@ export function isListBegin(words: readonly string[], query: readonly string[]):
 /** `END LIST …`: exact case, as libupsclient compares it. */
 export function isListEnd(words: readonly string[]): boolean {
   return words[0] === 'END' && words[1] === 'LIST'
-}
-
-/**
- * Splits a stream of text into LF-terminated lines, holding at most `maxLineLength`
- * characters of an unfinished line. A longer line is reported as `overflow` (the caller
- * decides; the client treats it as a protocol violation).
- */
-export class LineSplitter {
-  private pending = ''
-  private readonly maxLineLength: number
-
-  constructor(maxLineLength = 64 * 1024) {
-    this.maxLineLength = maxLineLength
-  }
-
-  /** Feeds a chunk; returns the complete lines it finished, and whether the limit was hit. */
-  push(chunk: string): { lines: string[]; overflow: boolean } {
-    const lines: string[] = []
-    let text = this.pending + chunk
-    for (;;) {
-      const end = text.indexOf('\n')
-      if (end < 0) break
-      if (end > this.maxLineLength) {
-        this.pending = ''
-        return { lines, overflow: true }
-      }
-      lines.push(text.slice(0, end))
-      text = text.slice(end + 1)
-    }
-    if (text.length > this.maxLineLength) {
-      this.pending = ''
-      return { lines, overflow: true }
-    }
-    this.pending = text
-    return { lines, overflow: false }
-  }
-
-  /** Characters of an unfinished line held back. */
-  get bufferedLength(): number {
-    return this.pending.length
-  }
 }

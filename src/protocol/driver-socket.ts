@@ -8,7 +8,7 @@
  * message yields a typed error the caller can count or ignore, as upsd ignores it.
  */
 import { encodeArgument, quote } from './encode.ts'
-import { tokenizeLine } from './tokenizer.ts'
+import { type TokenizeErrorKind, tokenizeLine } from './tokenizer.ts'
 
 /** Messages a driver sends (to upsd or any socket client). */
 export type DriverToServerMessage =
@@ -68,10 +68,21 @@ export interface SocketParseError {
   message: string
   /** The words as tokenized, when tokenizing got that far. */
   words: string[]
+  /** For `syntax`: what the tokenizer refused. */
+  syntax?: TokenizeErrorKind
 }
 
 export type SocketParseResult =
-  | { ok: true; message: SocketMessage }
+  | {
+      ok: true
+      message: SocketMessage
+      /**
+       * Words past the ones the message takes (upsd ignores them). A NUT 2.8.0 driver's
+       * change broadcast sends values unescaped, so `SETINFO v "a "b" c"` arrives as
+       * value `a ` with extra words: the sign of a value that did not survive the trip.
+       */
+      extraWords: boolean
+    }
   | { ok: false; error: SocketParseError }
 
 /** Minimum word counts, command word included (upsd ignores shorter messages). */
@@ -121,15 +132,25 @@ function fail(kind: SocketParseErrorKind, message: string, words: string[]): Soc
   return { ok: false, error: { kind, message, words } }
 }
 
-function ok(message: SocketMessage): SocketParseResult {
-  return { ok: true, message }
+function ok(message: SocketMessage, extraWords = false): SocketParseResult {
+  return { ok: true, message, extraWords }
 }
 
 /** Parses one line (without or with its trailing LF). Never throws. */
 export function parseSocketLine(line: string): SocketParseResult {
   const tokenized = tokenizeLine(line)
   const words = tokenized.words
-  if (tokenized.error !== undefined) return fail('syntax', tokenized.error.message, words)
+  if (tokenized.error !== undefined) {
+    return {
+      ok: false,
+      error: {
+        kind: 'syntax',
+        message: tokenized.error.message,
+        words,
+        syntax: tokenized.error.kind,
+      },
+    }
+  }
   const [first] = words
   if (first === undefined) return fail('empty', 'empty line', words)
   const type = first.toUpperCase()
@@ -148,7 +169,7 @@ function parseWords(type: SocketMessageType, words: string[]): SocketParseResult
     case 'SETINFO':
     case 'ADDENUM':
     case 'DELENUM':
-      return ok({ type, name: a, value: b })
+      return ok({ type, name: a, value: b }, words.length > 3)
     case 'DELINFO':
     case 'ADDCMD':
     case 'DELCMD':

@@ -2,65 +2,11 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
 import { encodeLine } from './encode.ts'
-import { LineSplitter, parseRequestLine } from './net-request.ts'
+import { parseRequestLine, wireString } from './net-request.ts'
 import { tokenizeLine } from './tokenizer.ts'
 
-const bytes = (text: string): Uint8Array => new TextEncoder().encode(text)
-const text = (line: Uint8Array): string => new TextDecoder().decode(line)
-
-describe('LineSplitter', () => {
-  it('cuts lines at LF across chunks', () => {
-    const splitter = new LineSplitter(100)
-    assert.deepEqual(splitter.push(bytes('GET VAR a')).lines, [])
-    assert.equal(splitter.pendingBytes, 9)
-    const { lines } = splitter.push(bytes(' b\nLIST UPS\r\nVER\n'))
-    assert.deepEqual(lines.map(text), ['GET VAR a b', 'LIST UPS\r', 'VER'])
-  })
-
-  it('reports a line over the limit, with or without its LF', () => {
-    const withLf = new LineSplitter(8)
-    assert.deepEqual(withLf.push(bytes('12345678\n')).lines.map(text), ['12345678'])
-    const over = withLf.push(bytes('123456789\nVER\n'))
-    assert.equal(over.overflow, true)
-    assert.deepEqual(over.lines, [])
-    assert.equal(withLf.push(bytes('VER\n')).overflow, true)
-    const partial = new LineSplitter(8)
-    assert.equal(partial.push(bytes('12345')).overflow, false)
-    assert.equal(partial.push(bytes('6789')).overflow, true)
-  })
-
-  it('forgets a half line on discard', () => {
-    const splitter = new LineSplitter(100)
-    splitter.push(bytes('LIST V'))
-    splitter.discard()
-    assert.deepEqual(splitter.push(bytes('VER\n')).lines.map(text), ['VER'])
-  })
-
-  it('gives back every line whole, however the stream is cut (property)', () => {
-    fc.assert(
-      fc.property(
-        fc.array(
-          fc.string({ unit: 'grapheme', maxLength: 40 }).map((s) => s.replaceAll('\n', '')),
-          { maxLength: 20 },
-        ),
-        fc.array(fc.integer({ min: 1, max: 30 }), { minLength: 1, maxLength: 10 }),
-        (lines, cuts) => {
-          const all = bytes(lines.map((l) => `${l}\n`).join(''))
-          const splitter = new LineSplitter(1_000)
-          const got: string[] = []
-          let offset = 0
-          let i = 0
-          while (offset < all.length) {
-            const size = cuts[i++ % cuts.length] as number
-            got.push(...splitter.push(all.subarray(offset, offset + size)).lines.map(text))
-            offset += size
-          }
-          assert.deepEqual(got, lines)
-        },
-      ),
-    )
-  })
-})
+/** A line as the server's framer hands it over: its UTF-8 bytes, one character each. */
+const bytes = (text: string): string => wireString(new TextEncoder().encode(text))
 
 describe('parseRequestLine', () => {
   it('parses words and refuses what NUT would alter', () => {
@@ -73,7 +19,7 @@ describe('parseRequestLine', () => {
       kind: 'request',
       words: ['SET', 'VAR', 'u', 'v', 'café ☕'],
     })
-    assert.equal(parseRequestLine(new Uint8Array([0x47, 0xc3, 0x28])).kind, 'invalid')
+    assert.equal(parseRequestLine(wireString(new Uint8Array([0x47, 0xc3, 0x28]))).kind, 'invalid')
     assert.equal(parseRequestLine(bytes('GET\u0000VAR')).kind, 'invalid')
     assert.equal(parseRequestLine(bytes('"#"')).kind, 'invalid')
   })
@@ -81,7 +27,7 @@ describe('parseRequestLine', () => {
   it('never throws on any bytes (property)', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 300 }), (line) => {
-        const parsed = parseRequestLine(line)
+        const parsed = parseRequestLine(wireString(line))
         assert.ok(parsed.kind === 'request' || parsed.kind === 'invalid')
       }),
       { numRuns: 2_000 },

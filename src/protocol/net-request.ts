@@ -1,82 +1,20 @@
 /**
- * The NUT network request reader: bytes in, one typed request per line out.
+ * The NUT network request reader: one request line in, one typed request out. The byte
+ * stream is cut into lines by protocol/line-framer.ts, fed Latin-1 decoded bytes so that
+ * a line is a "wire string" (one character per byte, codes 0-255); it is checked here.
  *
- * Framing is by LF alone (CR is whitespace to the tokenizer, so CRLF works). A line longer
- * than the configured limit is reported once as `overflow`: the server closes such a
- * connection rather than guess where the next request starts. Each line must be valid
- * UTF-8 and must tokenize cleanly; otherwise the request is `invalid` and the server
- * answers `ERR INVALID-ARGUMENT` (docs/compatibility.md explains why we do not silently
- * drop bytes as upsd does).
+ * Each line must be valid UTF-8 and must tokenize cleanly; otherwise the request is
+ * `invalid` and the server answers `ERR INVALID-ARGUMENT` (docs/compatibility.md explains
+ * why we do not silently drop bytes as upsd does).
  *
  * Pure: no sockets, no timers; nothing here throws on any input.
  */
-import { isUtf8 } from 'node:buffer'
+import { Buffer, isUtf8 } from 'node:buffer'
 import { type TokenizeErrorKind, tokenizeLine } from './tokenizer.ts'
 
-const LF = 0x0a
-
-export interface SplitResult {
-  /** Complete lines, without their LF. */
-  lines: Uint8Array[]
-  /** True when the data holds a line longer than the limit; no further lines are given. */
-  overflow: boolean
-}
-
-/** Cuts a byte stream into LF-terminated lines, refusing lines over `maxLineLength` bytes. */
-export class LineSplitter {
-  private readonly maxLineLength: number
-  private partial: Uint8Array[] = []
-  private partialLength = 0
-  private overflowed = false
-
-  constructor(maxLineLength: number) {
-    this.maxLineLength = Math.max(1, maxLineLength)
-  }
-
-  /** Bytes of a line begun but not yet ended. */
-  get pendingBytes(): number {
-    return this.partialLength
-  }
-
-  push(chunk: Uint8Array): SplitResult {
-    const lines: Uint8Array[] = []
-    if (this.overflowed) return { lines, overflow: true }
-    let start = 0
-    for (;;) {
-      const end = chunk.indexOf(LF, start)
-      if (end < 0) break
-      const length = this.partialLength + (end - start)
-      if (length > this.maxLineLength) return this.overflow(lines)
-      if (this.partialLength === 0) lines.push(chunk.subarray(start, end))
-      else {
-        this.partial.push(chunk.subarray(start, end))
-        lines.push(concat(this.partial, length))
-        this.partial = []
-        this.partialLength = 0
-      }
-      start = end + 1
-    }
-    if (start < chunk.length) {
-      const rest = chunk.length - start
-      if (this.partialLength + rest > this.maxLineLength) return this.overflow(lines)
-      // Copy: the caller may reuse its chunk, and a small copy frees the big one.
-      this.partial.push(chunk.slice(start))
-      this.partialLength += rest
-    }
-    return { lines, overflow: false }
-  }
-
-  /** Forgets any half-received line (after STARTTLS, bytes sent early are discarded). */
-  discard(): void {
-    this.partial = []
-    this.partialLength = 0
-  }
-
-  private overflow(lines: Uint8Array[]): SplitResult {
-    this.overflowed = true
-    this.discard()
-    return { lines, overflow: true }
-  }
+/** Bytes as the server's framer sees them: one character per byte. */
+export function wireString(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')
 }
 
 export type RequestProblem = 'invalid-utf8' | TokenizeErrorKind
@@ -85,30 +23,25 @@ export type ParsedRequest =
   | { kind: 'request'; words: string[] }
   | { kind: 'invalid'; problem: RequestProblem; message: string }
 
-/** Parses one request line (without its LF). An empty `words` array is an empty line. */
-export function parseRequestLine(line: Uint8Array): ParsedRequest {
+/**
+ * Parses one request line (a wire string, without its LF). An empty `words` array is an
+ * empty line.
+ */
+export function parseRequestLine(line: string): ParsedRequest {
   const simple = splitSimple(line)
   if (simple !== undefined) return { kind: 'request', words: simple }
+  let text = line
   // Plain ASCII is the common case; only other bytes need the UTF-8 check.
-  if (!isAscii(line) && !isUtf8(line)) {
-    return { kind: 'invalid', problem: 'invalid-utf8', message: 'the request is not valid UTF-8' }
+  if (!isAscii(line)) {
+    const bytes = Buffer.from(line, 'latin1')
+    if (!isUtf8(bytes)) {
+      return { kind: 'invalid', problem: 'invalid-utf8', message: 'the request is not valid UTF-8' }
+    }
+    text = bytes.toString('utf8')
   }
-  const text = decoder.decode(line)
   const { words, error } = tokenizeLine(text)
   if (error !== undefined) return { kind: 'invalid', problem: error.kind, message: error.message }
   return { kind: 'request', words }
-}
-
-const decoder = new TextDecoder('utf-8')
-
-function concat(parts: readonly Uint8Array[], total: number): Uint8Array {
-  const all = new Uint8Array(total)
-  let offset = 0
-  for (const part of parts) {
-    all.set(part, offset)
-    offset += part.length
-  }
-  return all
 }
 
 /**
@@ -117,32 +50,32 @@ function concat(parts: readonly Uint8Array[], total: number): Uint8Array {
  * whitespace). For such a line the tokenizer's answer is exactly a split on spaces.
  * Anything else returns undefined and takes the full tokenizer.
  */
-function splitSimple(line: Uint8Array): string[] | undefined {
+function splitSimple(line: string): string[] | undefined {
   const words: string[] = []
-  let word = ''
+  let start = -1
   for (let i = 0; i < line.length; i++) {
-    const byte = line[i] as number
-    if (byte === 0x20) {
-      if (word.length > 0) {
-        words.push(word)
-        word = ''
+    const code = line.charCodeAt(i)
+    if (code === 0x20) {
+      if (start >= 0) {
+        words.push(line.slice(start, i))
+        start = -1
       }
     } else if (
-      byte < 0x21 ||
-      byte > 0x7e ||
-      byte === 0x22 ||
-      byte === 0x23 ||
-      byte === 0x3d ||
-      byte === 0x5c
+      code < 0x21 ||
+      code > 0x7e ||
+      code === 0x22 ||
+      code === 0x23 ||
+      code === 0x3d ||
+      code === 0x5c
     ) {
       return undefined
-    } else word += String.fromCharCode(byte)
+    } else if (start < 0) start = i
   }
-  if (word.length > 0) words.push(word)
+  if (start >= 0) words.push(start === 0 ? line : line.slice(start))
   return words
 }
 
-function isAscii(bytes: Uint8Array): boolean {
-  for (let i = 0; i < bytes.length; i++) if ((bytes[i] as number) > 0x7f) return false
+function isAscii(line: string): boolean {
+  for (let i = 0; i < line.length; i++) if (line.charCodeAt(i) > 0x7f) return false
   return true
 }

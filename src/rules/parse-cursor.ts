@@ -1,3 +1,4 @@
+import { found, spanOf } from '../protocol/token-span.ts'
 import type { Span, Word } from './ast.ts'
 import { type Diagnostic, diagnostic } from './diagnostics.ts'
 import type { Token, TokenKind } from './lexer.ts'
@@ -101,28 +102,10 @@ export function isRuleKeyword(word: string): boolean {
   return (ruleKeywords as readonly string[]).includes(word)
 }
 
-export function spanOf(token: Token): Span {
-  return {
-    start: token.start,
-    end: Math.max(token.end, token.start + (token.kind === 'eof' ? 0 : 1)),
-  }
-}
-
-export function found(token: Token): string {
-  switch (token.kind) {
-    case 'eof':
-      return ', found the end of the file'
-    case 'string':
-      return `, found "${token.text}"`
-    case 'unknown':
-      return ''
-    default:
-      return `, found '${token.text}'`
-  }
-}
-
 export { didYouMean } from '../protocol/did-you-mean.ts'
 
 export function missingWord(token: Token): Word {
   return { text: '', quoted: false, span: { start: token.start, end: token.start } }
 }
+
+export { found, spanOf }

@@ -5,16 +5,35 @@
 import { describeError } from '../core/errors.ts'
 import { errorReply } from '../protocol/net-reply.ts'
 import { parseRequestLine } from '../protocol/net-request.ts'
+import { getCommands } from './commands/get.ts'
 import type { CommandContext, CommandSpec, Reply } from './commands/types.ts'
+import { isGetVar, type ReplyCache } from './reply-cache.ts'
 
+const builtinGet = getCommands['GET']
+
+/**
+ * `line` is a wire string (one character per byte, as the framer gives it). With a
+ * `cache`, a `GET VAR` reply of the built-in handler is remembered for the same line.
+ */
 export function dispatch(
   commands: ReadonlyMap<string, CommandSpec>,
-  line: Uint8Array,
+  line: string,
   context: CommandContext,
+  cache?: ReplyCache,
 ): Reply | Promise<Reply> {
   const parsed = parseRequestLine(line)
   if (parsed.kind === 'invalid') return { text: errorReply('INVALID-ARGUMENT') }
-  return dispatchWords(commands, parsed.words, context)
+  const reply = dispatchWords(commands, parsed.words, context)
+  if (
+    cache !== undefined &&
+    !(reply instanceof Promise) &&
+    reply.after === undefined &&
+    isGetVar(parsed.words) &&
+    commands.get('GET') === builtinGet
+  ) {
+    cache.put(line, reply.text)
+  }
+  return reply
 }
 
 export function dispatchWords(
@@ -22,7 +41,7 @@ export function dispatchWords(
   words: readonly string[],
   context: CommandContext,
 ): Reply | Promise<Reply> {
-  const [command, ...args] = words
+  const command = words[0]
   if (command === undefined) return { text: errorReply('UNKNOWN-COMMAND') }
   const spec = commands.get(command.toUpperCase())
   if (spec === undefined) return { text: errorReply('UNKNOWN-COMMAND') }
@@ -31,7 +50,7 @@ export function dispatchWords(
     if (context.session.password === undefined) return { text: errorReply('PASSWORD-REQUIRED') }
   }
   try {
-    return spec.run(args, context)
+    return spec.run(words.slice(1), context)
   } catch (error) {
     return internalError(context, error)
   }

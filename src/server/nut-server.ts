@@ -2,6 +2,7 @@
  * The NUT network server (upsd's protocol, RFC 9271): listeners, admission limits, the
  * idle sweep and the state shared between connections. Commands live in commands/.
  */
+import { lookup } from 'node:dns/promises'
 import { createServer, type Server, type Socket } from 'node:net'
 import type { SecureContext } from 'node:tls'
 import type { ListenAddress, ServerConfig, UserConfig } from '../config/types.ts'
@@ -15,6 +16,7 @@ import { fail } from './commands/replies.ts'
 import type { CommandFamily, Reply, ServerContext, SessionState } from './commands/types.ts'
 import { type Descriptions, defaultCmdvartabPath, loadDescriptions } from './descriptions.ts'
 import { LoginRegistry } from './login-registry.ts'
+import { ReplyCache } from './reply-cache.ts'
 import { Session, type SessionHost } from './session.ts'
 import { loadSecureContext } from './tls-context.ts'
 import { TrackingTable } from './tracking.ts'
@@ -58,6 +60,7 @@ class NutServerImpl implements NutServer, SessionHost {
   readonly context: ServerContext
   readonly commands
   readonly limits
+  replies: ReplyCache
   secureContext: SecureContext | undefined
   private readonly options: NutServerOptions
   private readonly clock: Clock
@@ -82,6 +85,7 @@ class NutServerImpl implements NutServer, SessionHost {
     this.throttle = new FailureThrottle(this.clock, options.throttle)
     this.limited = new RateLimitedLog(this.clock, 5, 60_000)
     this.commands = buildCommandTable([...builtinFamilies, ...(options.commands ?? [])])
+    this.replies = new ReplyCache(options.store)
     const self = this
     this.context = {
       store: options.store,
@@ -115,6 +119,9 @@ class NutServerImpl implements NutServer, SessionHost {
   }
 
   async start(): Promise<void> {
+    // A restarted server subscribes to the store again.
+    this.replies.dispose()
+    this.replies = new ReplyCache(this.options.store)
     if (this.options.server.tls !== undefined) {
       this.secureContext = loadSecureContext(this.options.server.tls)
       this.tlsAvailable = true
@@ -143,6 +150,7 @@ class NutServerImpl implements NutServer, SessionHost {
       (server) => new Promise<void>((resolve) => server.close(() => resolve())),
     )
     this.listeners = []
+    this.replies.dispose()
     for (const session of [...this.sessions]) session.close('server stopping')
     await Promise.all(closing)
   }
@@ -171,12 +179,24 @@ class NutServerImpl implements NutServer, SessionHost {
     if (loginUps !== undefined) this.context.logins.remove(loginUps, session.state)
   }
 
-  /** An optional address this host does not have is skipped with a warning. */
+  /**
+   * An optional address this host does not have is skipped with a warning; so is an
+   * address one of our own listeners already holds (a repeated LISTEN, or `localhost`
+   * beside the address it resolves to): upsd 2.8.0 logs "not listening on ..." and serves
+   * on what it bound. Any other failure stops the start.
+   */
   private async listenOrSkip(address: ListenAddress): Promise<Server | undefined> {
     try {
       return await this.listen(address)
     } catch (error) {
       const code = (error as { cause?: { code?: string } }).cause?.code
+      if (code === 'EADDRINUSE' && (await this.alreadyListening(address))) {
+        this.log.warn(
+          { host: address.host, port: address.port },
+          'already listening there (a repeated LISTEN); not listening on it again',
+        )
+        return undefined
+      }
       if (address.optional === true && (code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT')) {
         this.log.warn(
           { host: address.host, port: address.port, code },
@@ -186,6 +206,22 @@ class NutServerImpl implements NutServer, SessionHost {
       }
       throw error
     }
+  }
+
+  /** True when one of our listeners holds `address` (as Node resolves it) or its wildcard. */
+  private async alreadyListening(address: ListenAddress): Promise<boolean> {
+    const resolved = await lookup(address.host).catch(() => undefined)
+    if (resolved === undefined) return false
+    const wildcard = resolved.family === 6 ? '::' : '0.0.0.0'
+    return this.listeners.some((server) => {
+      const bound = server.address()
+      return (
+        bound !== null &&
+        typeof bound === 'object' &&
+        bound.port === address.port &&
+        (bound.address === resolved.address || bound.address === wildcard)
+      )
+    })
   }
 
   private listen(address: ListenAddress): Promise<Server> {

@@ -10,7 +10,7 @@ import { type SecureContext, TLSSocket } from 'node:tls'
 import type { ServerLimits } from '../config/types.ts'
 import type { TimerHandle } from '../core/clock.ts'
 import { describeError } from '../core/errors.ts'
-import { LineSplitter } from '../protocol/net-request.ts'
+import { LineFramer, type LineSink } from '../protocol/line-framer.ts'
 import type {
   CommandContext,
   CommandSpec,
@@ -20,12 +20,15 @@ import type {
   SessionState,
 } from './commands/types.ts'
 import { dispatch, internalError } from './dispatch.ts'
+import type { ReplyCache } from './reply-cache.ts'
 
 export interface SessionHost {
   readonly context: ServerContext
   readonly commands: ReadonlyMap<string, CommandSpec>
   readonly secureContext: SecureContext | undefined
   readonly limits: ServerLimits
+  /** Replies to GET VAR by request line, shared by every connection. */
+  readonly replies: ReplyCache
   /** Called once when the connection has ended. */
   ended(session: Session): void
   /** Logs a client's misbehaviour, at most a few lines a minute per `key`. */
@@ -47,9 +50,12 @@ export class Session {
   lastLine: number
   private socket: Socket
   private readonly host: SessionHost
-  private splitter: LineSplitter
-  private queue: Uint8Array[] = []
+  private framer: LineFramer
+  /** Request lines received and not yet run: wire strings (one character per byte). */
+  private queue: string[] = []
   private queueHead = 0
+  /** queue[queueHead..queueTail) waits; the array is reused, not reallocated per request. */
+  private queueTail = 0
   private queuedBytes = 0
   private busy = false
   private sliceScheduled = false
@@ -62,13 +68,24 @@ export class Session {
   private handshakeTimer: TimerHandle | undefined
   private readonly closeListeners = new Set<() => void>()
   private readonly context: CommandContext
-  private readonly onData = (chunk: Buffer): void =>
-    this.receive(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength))
+  /** Set by the framer when a line is over the limit. */
+  private overflowed = false
+  private readonly sink: LineSink = {
+    line: (line) => {
+      this.queue[this.queueTail++] = line
+      this.queuedBytes += line.length + 1
+    },
+    overflow: () => {
+      this.overflowed = true
+    },
+  }
+  // Latin-1: one character per byte, whatever the bytes; UTF-8 is checked per line.
+  private readonly onData = (chunk: Buffer): void => this.receive(chunk.toString('latin1'))
 
   constructor(id: number, socket: Socket, address: string, host: SessionHost) {
     this.socket = socket
     this.host = host
-    this.splitter = new LineSplitter(host.limits.maxLineLength)
+    this.framer = new LineFramer(host.limits.maxLineLength)
     this.lastLine = host.context.clock.now()
     this.state = {
       id,
@@ -119,6 +136,8 @@ export class Session {
     this.closed = true
     this.handshakeTimer?.cancel()
     this.queue = []
+    this.queueHead = 0
+    this.queueTail = 0
     for (const listener of [...this.closeListeners]) {
       try {
         listener()
@@ -130,17 +149,12 @@ export class Session {
     this.host.ended(this)
   }
 
-  private receive(chunk: Uint8Array): void {
+  private receive(chunk: string): void {
     if (this.closed || this.ending) return
-    const { lines, overflow } = this.splitter.push(chunk)
-    if (lines.length > 0) {
-      this.lastLine = this.host.context.clock.now()
-      for (const line of lines) {
-        this.queue.push(line)
-        this.queuedBytes += line.length + 1
-      }
-    }
-    if (overflow) {
+    const before = this.queueTail
+    this.framer.push(chunk, this.sink)
+    if (this.queueTail > before) this.lastLine = this.host.context.clock.now()
+    if (this.overflowed) {
       // Run what came before the oversized line? No: a client that breaks framing is not
       // trusted with the rest of its buffer either.
       this.host.noteLimited(
@@ -169,11 +183,11 @@ export class Session {
    */
   private pump(): void {
     if (this.busy || this.closed || this.sliceScheduled || this.awaitingDrain) return
-    if (this.queueHead < this.queue.length && this.outputBlocked()) return
+    if (this.queueHead < this.queueTail && this.outputBlocked()) return
     this.batch = ''
     let handled = 0
     try {
-      while (this.queueHead < this.queue.length && !this.closed) {
+      while (this.queueHead < this.queueTail && !this.closed) {
         if (handled >= sliceRequests || this.batch.length >= sliceBytes) {
           this.sliceScheduled = true
           setImmediate(() => {
@@ -182,11 +196,16 @@ export class Session {
           })
           return
         }
-        const line = this.queue[this.queueHead] as Uint8Array
-        this.queueHead++
+        const line = this.queue[this.queueHead] as string
+        this.queue[this.queueHead++] = '' // the slot no longer holds the line
         this.queuedBytes -= line.length + 1
         handled++
-        const result = dispatch(this.host.commands, line, this.context)
+        const cached = this.host.replies.get(line)
+        if (cached !== undefined) {
+          this.batch += cached
+          continue
+        }
+        const result = dispatch(this.host.commands, line, this.context, this.host.replies)
         if (result instanceof Promise) {
           this.busy = true
           result.then(
@@ -273,11 +292,14 @@ export class Session {
   }
 
   private compact(): void {
-    if (this.queueHead >= this.queue.length) {
-      this.queue = []
+    if (this.queueHead >= this.queueTail) {
+      // A burst's big array is let go; a small one is kept for the next request.
+      if (this.queue.length > 1024) this.queue = []
       this.queueHead = 0
+      this.queueTail = 0
     } else if (this.queueHead > 1024) {
-      this.queue = this.queue.slice(this.queueHead)
+      this.queue = this.queue.slice(this.queueHead, this.queueTail)
+      this.queueTail -= this.queueHead
       this.queueHead = 0
     }
     if (this.paused && this.queuedBytes < resumeBelowBytes && !this.closed && !this.ending) {
@@ -291,8 +313,9 @@ export class Session {
     // Whatever the client sent after this request is discarded, never executed.
     this.queue = []
     this.queueHead = 0
+    this.queueTail = 0
     this.queuedBytes = 0
-    this.splitter.discard()
+    this.framer.reset()
     if (reply.after === 'close') {
       this.ending = true
       this.socket.end(reply.text, () => this.socket.destroy())
@@ -335,7 +358,7 @@ export class Session {
         this.state.tls = true
         this.ending = false
         this.paused = false
-        this.splitter = new LineSplitter(this.host.limits.maxLineLength)
+        this.framer = new LineFramer(this.host.limits.maxLineLength)
         this.lastLine = clock.now()
         secure.on('data', this.onData)
       })

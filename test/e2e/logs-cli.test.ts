@@ -28,7 +28,7 @@ async function config(): Promise<NutDir> {
 }
 
 /**
- * Runs `nutshell serve ARGS` until it logs "serving NUT", then stops it. With `tty`, it runs
+ * Runs `nutshell serve ARGS` until it logs its startup summary, then stops it. With `tty`, it runs
  * under `script`, so its stderr is a terminal; `script` and serve share a process group,
  * which is what is signalled.
  */
@@ -57,7 +57,7 @@ async function serveOutput(
   })
   const exited = once(child, 'exit')
   try {
-    await waitFor(() => output.includes('serving NUT'), {
+    await waitFor(() => output.includes('nutshell serve started'), {
       what: 'serve to start',
       timeoutMs: 20_000,
     })
@@ -99,7 +99,7 @@ describe('nutshell serve logs', () => {
     const plain = out.replaceAll(/\x1b\[[0-9;]*[A-Za-z]/g, '')
     assert.match(
       plain,
-      /^\d\d:\d\d:\d\d\.\d{3} INFO {2}serving NUT host=127\.0\.0\.1 port=\d+\r?$/m,
+      /^\d\d:\d\d:\d\d\.\d{3} INFO {2}nutshell serve started: 1 device, listening on 127\.0\.0\.1:\d+, .* mode=serve devices=1 /m,
     )
     assert.match(plain, /^\d\d:\d\d:\d\d\.\d{3} WARN {2}.*rack\.dev:2:1: .* device=rack /m)
     assert.match(out, /\x1b\[32mINFO /, 'the level word is coloured on a terminal')
@@ -112,7 +112,7 @@ describe('nutshell serve logs', () => {
       tty: true,
       env: { ...dir.env, NO_COLOR: '1' },
     })
-    assert.match(noColor, /INFO {2}serving NUT/)
+    assert.match(noColor, /INFO {2}nutshell serve started/)
     assert.doesNotMatch(noColor, /\x1b\[3\dm/)
     const json = await serveOutput(['--nut-confpath', dir.etc, '--log-format', 'json'], {
       tty: true,
@@ -120,7 +120,7 @@ describe('nutshell serve logs', () => {
     })
     assert.match(
       json,
-      /\{"level":30,"time":\d+,"host":"127\.0\.0\.1","port":\d+,"msg":"serving NUT"\}/,
+      /\{"level":30,"time":\d+,"mode":"serve","devices":1,.*"msg":"nutshell serve started: /,
     )
   })
 
@@ -141,7 +141,7 @@ describe('nutshell serve logs', () => {
       tty: false,
       env: dir.env,
     })
-    assert.match(text, /^\d\d:\d\d:\d\d\.\d{3} INFO {2}serving NUT host=127\.0\.0\.1 port=\d+$/m)
+    assert.match(text, /^\d\d:\d\d:\d\d\.\d{3} INFO {2}nutshell serve started: .* mode=serve /m)
     assert.doesNotMatch(text, /\x1b/)
   })
 

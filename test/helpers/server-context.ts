@@ -6,6 +6,7 @@ import type { UserConfig } from '../../src/config/types.ts'
 import { silentLogger } from '../../src/core/log.ts'
 import { ManualClock } from '../../src/core/manual-clock.ts'
 import type { DeviceStore } from '../../src/devices/device-store.ts'
+import { wireString } from '../../src/protocol/net-request.ts'
 import { buildCommandTable, builtinFamilies } from '../../src/server/commands/registry.ts'
 import { fail } from '../../src/server/commands/replies.ts'
 import type {
@@ -95,7 +96,11 @@ export function commandHarness(
               close: () => session.close(),
             },
           }
-          const reply = await dispatch(commands, new TextEncoder().encode(line), commandContext)
+          const reply = await dispatch(
+            commands,
+            wireString(new TextEncoder().encode(line)),
+            commandContext,
+          )
           session.lastAfter = reply.after
           return reply.text.replace(/\n$/, '')
         },

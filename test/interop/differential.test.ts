@@ -21,18 +21,36 @@ const files: Record<string, string> = {
     '[nodesc]',
     '\tdriver = dummy-ups',
     '\tport = nodesc.dev',
+    '[devfile]',
+    '\tdriver = dummy-ups',
+    '\tport = devfile.dev',
     '',
   ].join('\n'),
   'dummy.dev': [...dummyDev, 'custom.eq: a=b', ''].join('\n'),
   'nodesc.dev': 'ups.status: OB LB\nbattery.charge: 5\n',
+  // device.* set by the file, no TIMER: see the deliberate differences below.
+  'devfile.dev': 'device.mfr: File Maker\ndevice.model: File Model 9\nups.status: OL\n',
   'upsd.users': upsdUsersFile(sampleUsers),
 }
 
 /**
  * Requests whose reply differs on purpose. Key: the request line; value: nutshell's reply
- * and why (docs/compatibility.md).
+ * and why (docs/compatibility.md); `upsd`, when given, pins upsd's reply too.
  */
-const deliberate: Record<string, { nutshell: string; why: string; upsdSilent?: true }> = {
+const deliberate: Record<
+  string,
+  { nutshell: string; why: string; upsd?: string; upsdSilent?: true }
+> = {
+  'GET VAR devfile device.mfr': {
+    nutshell: 'VAR devfile device.mfr "File Maker"',
+    upsd: 'VAR devfile device.mfr "Dummy Manufacturer"',
+    why: "the file's device.* values are served; dummy-ups 2.8.0 overwrites them at start-up with its ups.mfr default (until the file changes)",
+  },
+  'GET VAR devfile device.model': {
+    nutshell: 'VAR devfile device.model "File Model 9"',
+    upsd: 'VAR devfile device.model "Dummy UPS"',
+    why: "the file's device.* values are served; dummy-ups 2.8.0 overwrites them at start-up with its ups.model default (until the file changes)",
+  },
   VER: { nutshell: '<VER>', why: 'VER names nutshell' },
   'GET VAR dummy server.info': { nutshell: '<INFO>', why: 'server.info names nutshell' },
   'GET VAR nosuch SERVER.INFO': { nutshell: '<INFO>', why: 'server.info names nutshell' },
@@ -133,6 +151,8 @@ on(
   'GET VAR dummy custom.eq',
   'GET VAR dummy battery.charge',
   'GET VAR nodesc ups.status',
+  'GET VAR devfile device.mfr',
+  'GET VAR devfile device.model',
   'GET VAR dummy no.such',
   'GET VAR nosuch ups.status',
   'GET VAR dum"my" ups.status',
@@ -450,7 +470,7 @@ describe('differential: real upsd 2.8.0 and nutshell on the same config director
   let broker: Broker
 
   before(async () => {
-    nut = await startRealNut(files, ['dummy', 'nodesc'])
+    nut = await startRealNut(files, ['dummy', 'nodesc', 'devfile'])
     const loaded = await loadNutConfigDir(nut.dir.etc, { env: nut.dir.env })
     assert.ok(loaded.ok, JSON.stringify(loaded.diagnostics))
     // Same directory, same files; only the port differs (upsd holds the one in upsd.conf).
@@ -475,7 +495,7 @@ describe('differential: real upsd 2.8.0 and nutshell on the same config director
       async () => {
         const checks = await Promise.all(
           [nut.port, nsPort].flatMap((p) =>
-            ['dummy', 'nodesc'].map(async (ups) => {
+            ['dummy', 'nodesc', 'devfile'].map(async (ups) => {
               const probe = await Probe.open(p)
               const reply = await probe.ask(`GET VAR ${ups} device.model`, false)
               probe.close()
@@ -486,6 +506,16 @@ describe('differential: real upsd 2.8.0 and nutshell on the same config director
         return checks.every(Boolean)
       },
       { what: 'device.model on both servers' },
+    )
+    // ... and has made that copy over the file's own device.* lines (pinned in `deliberate`).
+    await waitFor(
+      async () => {
+        const probe = await Probe.open(nut.port)
+        const reply = await probe.ask('GET VAR devfile device.model', false)
+        probe.close()
+        return reply.startsWith('VAR devfile device.model "Dummy UPS"')
+      },
+      { what: "dummy-ups' start-up copy of ups.model to device.model" },
     )
   })
   after(async () => {
@@ -528,6 +558,11 @@ describe('differential: real upsd 2.8.0 and nutshell on the same config director
         if (process.env['DIFF_TIMING'])
           console.log(t1 - t0, Date.now() - t1, JSON.stringify(step.line).slice(0, 40))
         const want = expected === undefined ? normalise(theirs) : expected.nutshell
+        if (expected?.upsd !== undefined && normalise(theirs) !== expected.upsd) {
+          mismatches.push(
+            `${step.session}: ${JSON.stringify(step.line)}\n  upsd:     ${JSON.stringify(normalise(theirs))}\n  (pinned upsd reply ${JSON.stringify(expected.upsd)} changed)`,
+          )
+        }
         if (normalise(ours) !== want) {
           mismatches.push(
             `${step.session}: ${JSON.stringify(step.line)}\n  upsd:     ${JSON.stringify(normalise(theirs))}\n  nutshell: ${JSON.stringify(normalise(ours))}${expected === undefined ? '' : `\n  (expected ${JSON.stringify(want)}: ${expected.why})`}`,

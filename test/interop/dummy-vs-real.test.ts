@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { existsSync, readFileSync } from 'node:fs'
-import { writeFile } from 'node:fs/promises'
+import { utimes, writeFile } from 'node:fs/promises'
 import { connect } from 'node:net'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
@@ -66,6 +66,9 @@ const files: Record<string, string> = {
     '[seq]',
     '  driver = dummy-ups',
     '  port = cycle.seq',
+    '[devmfr]',
+    '  driver = dummy-ups',
+    '  port = devmfr.dev',
     '',
   ].join('\n'),
   'plain.dev': [
@@ -103,6 +106,7 @@ const files: Record<string, string> = {
     .map((n) => `${n}: 1`)
     .join('\n')}\n`,
   'options.txt': 'ups.mfr: FromFile\nups.model: M\n',
+  'devmfr.dev': 'device.mfr: File Maker\ndevice.model: File Model 9\nups.status: OL\n',
   'cycle.seq': [
     'ups.status: OB DISCHRG',
     'battery.charge: 50',
@@ -195,7 +199,7 @@ describe('built-in dummy-ups against Debian dummy-ups 2.8.0 + upsd', () => {
   const drivers: DummyDriver[] = []
 
   before(async () => {
-    real = await startRealNut(files, ['plain', 'quotes', 'names', 'options', 'seq'])
+    real = await startRealNut(files, ['plain', 'quotes', 'names', 'options', 'seq', 'devmfr'])
     client = await NutClient.connect({ host: '127.0.0.1', port: real.port })
     const conf = parseUpsConf(files['ups.conf'] ?? '')
     for (const config of devicesFromUpsConf(conf.conf)) {
@@ -335,6 +339,23 @@ describe('built-in dummy-ups against Debian dummy-ups 2.8.0 + upsd', () => {
     await compare('plain')
     assert.equal(device.getValue('ups.model'), 'TestBox 1000', 'the file sets it again')
     assert.equal(device.getValue('battery.charge'), '42')
+  })
+
+  it("device.* lines of a file without TIMER: dummy-ups' start-up copy wins until the file changes, nutshell serves the file at once", async () => {
+    const device = store.get('devmfr')
+    assert.ok(device)
+    assert.equal(device.getValue('device.mfr'), 'File Maker')
+    assert.equal(device.getValue('device.model'), 'File Model 9')
+    // NUT's driver core copies ups.mfr/ups.model (dummy-ups' defaults here) over them.
+    await waitFor(async () => (await client.getVar('devmfr', 'device.model')) === 'Dummy UPS', {
+      what: "the real driver's start-up copy",
+    })
+    assert.equal(await client.getVar('devmfr', 'device.mfr'), 'Dummy Manufacturer')
+    // Once the file changes, the real driver reads it again and serves what nutshell serves.
+    const later = new Date(Date.now() + 5_000)
+    await utimes(join(real.dir.etc, 'devmfr.dev'), later, later)
+    await compare('devmfr')
+    assert.equal(await client.getVar('devmfr', 'device.mfr'), 'File Maker')
   })
 
   // Last: a socket client that goes away can upset a 2.8.0 driver later (reference 6).

@@ -268,9 +268,11 @@ export class DummyDriver implements Driver {
 
   /**
    * NUT's driver core copies ups.mfr/model/serial to device.* once, after the driver's
-   * first updates; dummy-ups re-reads its file a few seconds later (it has not recorded
-   * its modification time yet), so a device.* line of the file wins in the end. nutshell
-   * goes straight to that end state.
+   * first updates. In dummy-ups 2.8.0 that copy overwrites a device.* line of the file
+   * when the file was read to its end before it (no TIMER), and the file's value comes
+   * back only once the file changes; with a TIMER the file is read again after the copy
+   * and its value wins. nutshell always serves the file's device.* values (decided and
+   * pinned against the real driver: docs/compatibility.md, "dummy-ups driver").
    */
   private mirrorOnce(): void {
     if (this.mirroredOnce) return

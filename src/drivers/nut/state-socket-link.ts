@@ -10,8 +10,9 @@ import {
   isDriverToServer,
   parseSocketLine,
   type ServerToDriverMessage,
+  type SocketParseError,
 } from '../../protocol/driver-socket.ts'
-import { LineFramer } from '../../protocol/driver-socket-framing.ts'
+import { LineFramer, type LineSink } from '../../protocol/line-framer.ts'
 import { applyStateMessage, type DumpSeen, dropUnseen } from './apply-message.ts'
 import { LineBudget } from './line-budget.ts'
 import { OutageLog } from './outage-log.ts'
@@ -39,6 +40,21 @@ export interface StateSocketLinkOptions {
   distrustMs?: number
   /** Called when an established connection closes (the driver died or closed it). */
   onDisconnect?: () => void
+}
+
+/** Fresh dumps asked for after mangled values: at most one a second. */
+const minRefreshGapMs = 1000
+
+/**
+ * A SETINFO line the tokenizer refused for what an unescaped value causes (`#` inside the
+ * quotes, or a `\` before the closing quote leaving it open). Control bytes are garbage.
+ */
+function isSetinfo(error: SocketParseError): boolean {
+  return (
+    error.kind === 'syntax' &&
+    error.syntax !== 'control-character' &&
+    error.words[0]?.toUpperCase() === 'SETINFO'
+  )
 }
 
 /** Stop writing to a driver that does not read (it is stopped or stuck). */
@@ -84,6 +100,10 @@ export class StateSocketLink implements DeviceController {
   private seen: DumpSeen | undefined
   private readonly budget: LineBudget
   private lastDetail: string | undefined
+  /** A dump asked for after a mangled value: its data stays trusted meanwhile. */
+  private refreshing = false
+  private refreshWanted = false
+  private lastRefreshAt = Number.NEGATIVE_INFINITY
   private readonly onDisconnect: (() => void) | undefined
   private settleFirstAttempt: () => void = () => {}
   /**
@@ -93,6 +113,10 @@ export class StateSocketLink implements DeviceController {
   readonly firstAttempt = new Promise<void>((resolve) => {
     this.settleFirstAttempt = resolve
   })
+  private readonly sink: LineSink = {
+    line: (line) => this.onLine(line),
+    overflow: (length) => this.violation(`line of ${length}+ characters`),
+  }
 
   constructor(options: StateSocketLinkOptions) {
     this.device = options.device
@@ -192,6 +216,8 @@ export class StateSocketLink implements DeviceController {
     })
     this.framer.reset()
     this.needResync = false
+    this.refreshing = false
+    this.refreshWanted = false
     this.seen = undefined
     this.lastPing = now
     this.outage.debug('connected, sending DUMPALL')
@@ -255,10 +281,7 @@ export class StateSocketLink implements DeviceController {
     if (socket !== this.socket || !this.facts.connected) return
     // One read is one burst of the driver's updates: the rules see it whole (Device.update).
     this.device.update(() => {
-      for (const item of this.framer.push(chunk)) {
-        if (item.kind === 'overflow') this.violation(`line of ${item.length}+ characters`)
-        else this.onLine(item.line)
-      }
+      this.framer.push(chunk, this.sink)
       this.evaluate()
     })
   }
@@ -272,6 +295,11 @@ export class StateSocketLink implements DeviceController {
       return
     }
     const result = parseSocketLine(line)
+    if (result.ok ? result.extraWords : isSetinfo(result.error)) {
+      // Not garbage: a value the driver's broadcast sent unescaped. Its dump escapes.
+      this.valueMangled(line)
+      return
+    }
     if (!result.ok) {
       if (result.error.kind === 'empty') return
       if (result.error.kind === 'unknown-command' && this.budget.tolerateUnknown()) {
@@ -288,8 +316,11 @@ export class StateSocketLink implements DeviceController {
     switch (message.type) {
       case 'DUMPDONE':
         this.facts.dumpDone = true
-        if (this.facts.resyncing && this.seen !== undefined) dropUnseen(this.device, this.seen)
+        if ((this.facts.resyncing || this.refreshing) && this.seen !== undefined) {
+          dropUnseen(this.device, this.seen)
+        }
         this.facts.resyncing = false
+        this.refreshing = false
         this.seen = undefined
         return
       case 'DATAOK':
@@ -304,6 +335,31 @@ export class StateSocketLink implements DeviceController {
       default:
         applyStateMessage(this.device, message, this.seen)
     }
+  }
+
+  /**
+   * NUT 2.8.0 drivers broadcast a changed value without escaping it (a value holding `"`,
+   * `\` or `#`), where their DUMPALL escapes it. Such a line is not applied, and the link
+   * asks for a fresh dump without distrusting the data (at most once a second): the
+   * other variables keep their values, and the mangled one gets its true value from the
+   * dump.
+   */
+  private valueMangled(line: string): void {
+    this.outage.debug('value sent unescaped; asking for a fresh dump', { line: line.slice(0, 80) })
+    this.refreshWanted = true
+  }
+
+  private maybeRefresh(now: number): void {
+    // A refresh whose dump never completed is given up (a resync may need the link).
+    if (this.refreshing && now - this.lastRefreshAt > this.maxAgeMs) this.refreshing = false
+    const busy = this.refreshing || this.facts.resyncing || !this.facts.dumpDone
+    if (!this.refreshWanted || !this.facts.connected || busy) return
+    if (now - this.lastRefreshAt < minRefreshGapMs) return
+    this.refreshWanted = false
+    this.refreshing = true
+    this.lastRefreshAt = now
+    this.seen = { variables: new Set(), commands: new Set() }
+    this.send({ type: 'DUMPALL' })
   }
 
   /** Garbage or a flood: distrust the data for a while, then resynchronise with DUMPALL. */
@@ -330,6 +386,8 @@ export class StateSocketLink implements DeviceController {
     if (!this.facts.connected || now < this.facts.distrustedUntil) return
     // A resync whose dump never completed (lost in a flood) is started over.
     const overdue = this.facts.resyncing && now - this.resyncStartedAt > this.maxAgeMs
+    // Not while a refresh dump runs: two dumps would mix in one record of what was seen.
+    if (this.refreshing) return
     if ((this.needResync && !this.facts.resyncing) || overdue) this.startResync(now)
   }
 
@@ -346,6 +404,7 @@ export class StateSocketLink implements DeviceController {
   private evaluate(detail?: string): void {
     const now = this.clock.now()
     this.maybeResync(now)
+    this.maybeRefresh(now)
     // Data that needs a resync is not trusted until the resync dump has landed.
     const facts = { ...this.facts, resyncing: this.facts.resyncing || this.needResync }
     const verdict = judge(facts, now, this.maxAgeMs)

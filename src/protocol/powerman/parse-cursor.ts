@@ -1,3 +1,4 @@
+import { found, spanOf } from '../token-span.ts'
 import type { Capture, Num, Span, Str } from './ast.ts'
 import {
   type Diagnostic,
@@ -175,22 +176,4 @@ export function strtolBase0(text: string): number | undefined {
   return digits === undefined ? undefined : Number.parseInt(digits, 10)
 }
 
-export function spanOf(token: Token): Span {
-  return {
-    start: token.start,
-    end: Math.max(token.end, token.start + (token.kind === 'eof' ? 0 : 1)),
-  }
-}
-
-export function found(token: Token): string {
-  switch (token.kind) {
-    case 'eof':
-      return ', found the end of the file'
-    case 'string':
-      return `, found "${token.text}"`
-    case 'unknown':
-      return ''
-    default:
-      return `, found '${token.text}'`
-  }
-}
+export { found, spanOf }

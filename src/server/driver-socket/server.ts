@@ -19,7 +19,7 @@ import {
   parseSocketLine,
   type ServerToDriverMessage,
 } from '../../protocol/driver-socket.ts'
-import { LineFramer } from '../../protocol/driver-socket-framing.ts'
+import { LineFramer } from '../../protocol/line-framer.ts'
 import { dumpMessages, variableMessages } from './dump.ts'
 import { DeviceShadow } from './shadow.ts'
 
@@ -172,9 +172,10 @@ export class DriverSocketServer {
     entry.clients.add(client)
     socket.setEncoding('utf8')
     socket.on('data', (chunk: string) => {
-      for (const item of client.framer.push(chunk)) {
-        if (item.kind === 'line') this.onLine(entry, client, item.line)
-      }
+      client.framer.push(chunk, {
+        line: (line) => this.onLine(entry, client, line),
+        overflow: () => {}, // skipped up to its LF, like any line a driver would not understand
+      })
     })
     socket.on('error', () => {})
     socket.on('close', () => entry.clients.delete(client))
