@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { describeError, NutshellError } from '../core/errors.ts'
+import { describeSystemError, NutshellError } from '../core/errors.ts'
 import {
   type ConfigDiagnostic,
   hasErrors,
@@ -205,7 +205,7 @@ function failed(
 }
 
 function readFailure(file: string, error: unknown): NutshellError {
-  // Node's text repeats the path ("ENOENT: no such file or directory, open '/etc/...'").
-  const reason = describeError(error).replace(/, \w+ '.*'$/, '')
-  return new NutshellError('NS_CONFIG_READ', `cannot read ${file}: ${reason}`, { cause: error })
+  return new NutshellError('NS_CONFIG_READ', `cannot read ${file}: ${describeSystemError(error)}`, {
+    cause: error,
+  })
 }

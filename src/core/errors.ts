@@ -77,3 +77,22 @@ export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message
   return String(error)
 }
+
+/**
+ * A system error in a person's words: "address already in use (EADDRINUSE)" rather than
+ * Node's "listen EADDRINUSE: address already in use 127.0.0.1:3493", whose call name and
+ * repeated path or address the message around it already gives. Anything else is left as
+ * describeError has it.
+ */
+export function describeSystemError(error: unknown): string {
+  const message = describeError(error)
+  const code = (error as { code?: unknown } | null)?.code
+  if (typeof code !== 'string' || !/^E[A-Z0-9]+$/.test(code)) return message
+  const at = message.indexOf(`${code}: `)
+  if (at < 0) return message
+  const text = message
+    .slice(at + code.length + 2)
+    .replace(/, \w+ '.*'$/, '')
+    .replace(/ \S+:\d+$/, '')
+  return text === '' ? message : `${text} (${code})`
+}
