@@ -11,7 +11,7 @@ import { runDaemon } from '../../broker/daemon.ts'
 import type { BrokerConfig } from '../../config/types.ts'
 import { defaultServerLimits } from '../../config/types.ts'
 import { type Clock, systemClock } from '../../core/clock.ts'
-import { isNutshellError, NutshellError } from '../../core/errors.ts'
+import { describeError, isNutshellError, NutshellError } from '../../core/errors.ts'
 import { silentLogger } from '../../core/log.ts'
 import { scaledClock } from '../../core/scaled-clock.ts'
 import { demoPowerCutSeq } from '../../drivers/dummy/demo-data.ts'
@@ -183,10 +183,12 @@ async function startOnFreePort(
       lastError = error
     }
   }
-  if (isNutshellError(lastError)) throw lastError
+  if (isNutshellError(lastError) && lastError.code !== 'NS_LISTEN_FAILED') throw lastError
+  // The last port's failure says why (in use, or an address this host does not have).
+  const last = Math.min(port + attempts, 65536) - 1
   throw new NutshellError(
     'NS_LISTEN_FAILED',
-    `no free port from ${port} on ${host}; give another with --port`,
+    `${describeError(lastError)} (tried ports ${port} to ${last}; --port picks others)`,
     { cause: lastError },
   )
 }
