@@ -47,6 +47,18 @@ describe('CommandRunner', () => {
     assert.ok(result.spawnError !== undefined || result.code !== 0)
   })
 
+  it('says why a command failed, as NS_CHILD_FAILED, and nothing when it succeeded', async () => {
+    const r = runner()
+    const exited = await r.run({ spec: { shell: 'exit 3' }, label: 'NOTIFYCMD ONBATT' })
+    assert.equal(exited.failure?.code, 'NS_CHILD_FAILED')
+    assert.equal(exited.failure?.message, 'NOTIFYCMD ONBATT exited with code 3')
+    const missing = await r.run({ spec: { argv: ['/nonexistent/prog'] }, label: 'SHUTDOWNCMD' })
+    assert.match(missing.failure?.message ?? '', /^SHUTDOWNCMD could not be started: /)
+    const killed = await r.run({ spec: { shell: 'kill -TERM $$' }, label: 'rule exec sh' })
+    assert.equal(killed.failure?.message, 'rule exec sh was killed by SIGTERM')
+    assert.equal((await r.run({ spec: { shell: 'true' } })).failure, undefined)
+  })
+
   it('kills a child that hangs and still runs the ones queued behind it', async () => {
     const r = runner({ maxConcurrent: 1, timeoutMs: 300, killGraceMs: 100 })
     const hung = r.run({ spec: { shell: 'sleep 30 & sleep 30' } })

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
 import type { CommandSpec } from '../config/types.ts'
 import type { Clock } from '../core/clock.ts'
-import { describeError } from '../core/errors.ts'
+import { describeError, NutshellError } from '../core/errors.ts'
 import type { Logger } from '../core/log.ts'
 
 /**
@@ -38,6 +38,8 @@ export interface RunResult {
   timedOut: boolean
   /** Set when the program could not be started at all. */
   spawnError?: string
+  /** Why it failed (NS_CHILD_FAILED), in one line; absent when it exited 0. */
+  failure?: NutshellError
 }
 
 export interface CommandRunnerOptions {
@@ -132,7 +134,7 @@ export class CommandRunner {
         // shell and everything it started, not only the shell.
         child = spawn(file, argv, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
       } catch (error) {
-        resolve(failed(describeError(error)))
+        resolve(failed(label, describeError(error)))
         return
       }
       this.options.onStart?.(request, child.pid)
@@ -170,10 +172,19 @@ export class CommandRunner {
           timedOut,
         }
         if (spawnError !== undefined) result.spawnError = spawnError
-        if (spawnError !== undefined || code !== 0) {
+        const failure = childFailure(label, result)
+        if (failure !== undefined) {
+          result.failure = failure
           this.options.log.warn(
-            { command: label, code, signal, timedOut, error: spawnError, stderr: err.text(200) },
-            'command failed',
+            {
+              command: label,
+              code: failure.code,
+              exitCode: code,
+              signal,
+              timedOut,
+              stderr: err.text(200),
+            },
+            failure.message,
           )
         }
         resolve(result)
@@ -214,8 +225,8 @@ function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
   }
 }
 
-function failed(message: string): RunResult {
-  return {
+function failed(label: string, message: string): RunResult {
+  const result: RunResult = {
     code: null,
     signal: null,
     stdout: '',
@@ -224,6 +235,20 @@ function failed(message: string): RunResult {
     timedOut: false,
     spawnError: message,
   }
+  const failure = childFailure(label, result)
+  if (failure !== undefined) result.failure = failure
+  return result
+}
+
+/** What went wrong with a child, as the one line a log or a person reads. */
+export function childFailure(label: string, result: RunResult): NutshellError | undefined {
+  let what: string
+  if (result.spawnError !== undefined) what = `could not be started: ${result.spawnError}`
+  else if (result.timedOut) what = 'timed out and was stopped'
+  else if (result.signal !== null) what = `was killed by ${result.signal}`
+  else if (result.code !== 0) what = `exited with code ${result.code}`
+  else return undefined
+  return new NutshellError('NS_CHILD_FAILED', `${label} ${what}`)
 }
 
 /** Keeps the first `limit` bytes of a stream and counts the rest. */

@@ -10,7 +10,7 @@
  */
 import type { BrokerConfig, DeviceConfig } from '../config/types.ts'
 import type { Clock } from '../core/clock.ts'
-import { describeError } from '../core/errors.ts'
+import { describeError, NutshellError } from '../core/errors.ts'
 import type { Logger } from '../core/log.ts'
 import type { DeviceStore } from '../devices/device-store.ts'
 import type { Driver, DriverContext } from '../drivers/driver.ts'
@@ -81,7 +81,8 @@ export class DeviceSet {
       })
       started.push(
         entry.driver.start().catch((error: unknown) => {
-          log.error({ err: describeError(error) }, 'driver failed to start')
+          const failure = driverFailure(deviceConfig, error)
+          log.error({ code: failure.code, err: describeError(error) }, failure.message)
         }),
       )
     }
@@ -137,5 +138,14 @@ function unchanged(entry: Entry, next: DeviceConfig, config: BrokerConfig): bool
     entry.config.name === next.name &&
     entry.maxAgeMs === config.server.maxAgeMs &&
     entry.statePath === config.server.statePath
+  )
+}
+
+/** A driver that cannot start: its device stays "lost" and the others go on. */
+function driverFailure(config: DeviceConfig, error: unknown): NutshellError {
+  return new NutshellError(
+    'NS_DRIVER_FAILED',
+    `driver ${config.driver} of ${config.name} failed to start: ${describeError(error)}`,
+    { cause: error },
   )
 }

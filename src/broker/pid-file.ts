@@ -35,14 +35,14 @@ export async function readPidFile(path: string, who = 'the monitor'): Promise<nu
     text = await readFile(path, 'utf8')
   } catch (error) {
     throw new NutshellError(
-      'NS_USAGE',
+      'NS_NOT_RUNNING',
       `cannot read the PID file ${path}: is ${who} running? (or give -P pid)`,
       { cause: error },
     )
   }
   const pid = Number.parseInt(text.trim(), 10)
   if (!Number.isSafeInteger(pid) || pid <= 1) {
-    throw new NutshellError('NS_USAGE', `the PID file ${path} does not hold a process id`)
+    throw new NutshellError('NS_NOT_RUNNING', `the PID file ${path} does not hold a process id`)
   }
   return pid
 }
@@ -52,7 +52,7 @@ export function signalDaemon(command: ControlCommand, pid: number, who = 'the mo
   try {
     process.kill(pid, controlSignals[command])
   } catch (error) {
-    throw new NutshellError('NS_USAGE', `cannot signal process ${pid}: is ${who} running?`, {
+    throw new NutshellError('NS_NOT_RUNNING', `cannot signal process ${pid}: is ${who} running?`, {
       cause: error,
     })
   }

@@ -9,6 +9,7 @@
 import type { PowerRoad } from '../actions/power-road.ts'
 import { monitorFromUpsmonConf } from '../config/from-nut.ts'
 import type { Clock } from '../core/clock.ts'
+import { NutshellError } from '../core/errors.ts'
 import { silentLogger } from '../core/log.ts'
 import type { DeviceChange } from '../devices/device.ts'
 import type { DeviceStore } from '../devices/device-store.ts'
@@ -52,7 +53,8 @@ export interface Story {
 export async function startStory(options: StoryOptions): Promise<Story> {
   const { store, device: name, clock } = options
   const device = store.get(name)
-  if (device === undefined) throw new RangeError(`no device ${name}`)
+  // The demo adds its own device before the story starts.
+  if (device === undefined) throw new NutshellError('NS_INTERNAL', `no device ${name}`)
   const start = clock.now()
   // Lines are queued and written once the current turn of the event loop is over: a step
   // of the replay changes several variables at once, and the monitor and the rules react

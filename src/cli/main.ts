@@ -1,11 +1,11 @@
 #!/usr/bin/env node
+import { nutshellVersion } from '../core/version.ts'
 /**
  * The `nutshell` command: finds the subcommand and runs it. Each subcommand lives in its
  * own module under commands/ and is loaded only when asked for, so `nutshell upsc` does
  * not pay for the server, the monitor or the rules engine.
  */
-import { describeError, isNutshellError } from '../core/errors.ts'
-import { nutshellVersion } from '../core/version.ts'
+import { reportFailure } from './error-report.ts'
 
 export type CommandModule = { run(args: string[]): Promise<number> }
 
@@ -138,8 +138,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code
   },
   (error: unknown) => {
-    const code = isNutshellError(error) ? ` [${error.code}]` : ''
-    process.stderr.write(`nutshell: ${describeError(error)}${code}\n`)
+    reportFailure('nutshell', error)
     process.exitCode = 1
   },
 )

@@ -11,6 +11,7 @@ import { isNutServerError, libupsclientMessage, NutClientError } from '../client
 import { NutClient } from '../client/nut-client.ts'
 import type { TlsMode } from '../client/tls.ts'
 import { sleep, systemClock } from '../core/clock.ts'
+import { isNutshellError } from '../core/errors.ts'
 
 /** libupsclient waits 5 s for each reply; so do the tools. */
 export const replyTimeoutMs = 5000
@@ -32,7 +33,7 @@ export class ToolExit extends Error {
 /** The reason code of any error, for --json. */
 export function reasonOf(error: unknown): string {
   if (isNutServerError(error)) return error.word
-  if (error instanceof NutClientError) return error.code
+  if (isNutshellError(error)) return error.code
   return 'NS_INTERNAL'
 }
 

@@ -17,6 +17,7 @@ export interface SocketOptions {
 }
 
 function systemCodeOf(error: unknown): string | undefined {
+  if (error instanceof NutClientError) return error.systemCode
   if (typeof error !== 'object' || error === null) return undefined
   const code = (error as { code?: unknown }).code
   return typeof code === 'string' ? code : undefined
@@ -67,7 +68,11 @@ function connectOne(
     const socket = netConnect({ host: address, port, family, autoSelectFamily: false })
     const timer = clock.setTimeout(() => {
       socket.destroy()
-      reject(Object.assign(new Error(`connect to ${address} timed out`), { code: 'ETIMEDOUT' }))
+      reject(
+        new NutClientError('NS_CLIENT_CONNECT', `connect to ${address} timed out`, {
+          systemCode: 'ETIMEDOUT',
+        }),
+      )
     }, timeoutMs)
     socket.once('connect', () => {
       timer.cancel()

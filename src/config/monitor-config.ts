@@ -6,13 +6,14 @@
  */
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { NutshellError } from '../core/errors.ts'
+import { describeSystemError, NutshellError } from '../core/errors.ts'
 import {
   type ConfigDiagnostic,
   hasErrors,
   parseUpsConf,
   parseUpsmonConf,
 } from '../protocol/nut-config/index.ts'
+import { configFailure } from './config-failure.ts'
 import { monitorFromUpsmonConf, nutDefaults } from './from-nut.ts'
 import { loadConfig } from './load.ts'
 import {
@@ -54,10 +55,13 @@ export async function loadMonitorSettings(
     const file = sources.yamlFile
     const result = await loadConfig(file)
     const { diagnostics } = result
-    if (!result.ok) return failed('NS_CONFIG_INVALID', `${file} has errors`, diagnostics)
+    if (!result.ok) return failed(configFailure(`${file} has errors`, diagnostics), diagnostics)
     const { monitor, rules } = result.value
     if (monitor === undefined)
-      return failed('NS_CONFIG_INVALID', `${file} has no monitor section`, diagnostics)
+      return failed(
+        new NutshellError('NS_CONFIG_INVALID', `${file} has no monitor section`),
+        diagnostics,
+      )
     const ruleFiles = [...(rules?.files ?? []), ...extra]
     const notifyWebhooks = rules?.notifyWebhooks ?? []
     return { ok: true, value: { monitor, ruleFiles, notifyWebhooks }, diagnostics }
@@ -67,8 +71,7 @@ export async function loadMonitorSettings(
   try {
     text = await readFile(file, 'utf8')
   } catch (error) {
-    if (sources.optional !== true)
-      return failed('NS_CONFIG_READ', `${file}: ${String(error)}`, [], error)
+    if (sources.optional !== true) return failed(readFailure(file, error), [])
     text = ''
   }
   const parsed = parseUpsmonConf(text, file)
@@ -77,7 +80,7 @@ export async function loadMonitorSettings(
     (d) => !(sources.optional === true && d.code === 'insufficient-power'),
   )
   if (hasErrors(parsed.diagnostics)) {
-    return failed('NS_CONFIG_INVALID', `${file} has errors`, diagnostics)
+    return failed(configFailure(`${file} has errors`, diagnostics), diagnostics)
   }
   const monitor = monitorFromUpsmonConf(parsed.conf)
   return { ok: true, value: { monitor, ruleFiles: [...extra], notifyWebhooks: [] }, diagnostics }
@@ -121,8 +124,10 @@ export async function monitorBrokerConfig(
   }
   if (monitor.monitors.length === 0) {
     return failed(
-      'NS_CONFIG_INVALID',
-      `${target.upsmonFile}: no MONITOR line: nothing to watch`,
+      new NutshellError(
+        'NS_CONFIG_INVALID',
+        `${target.upsmonFile}: no MONITOR line: nothing to watch`,
+      ),
       diagnostics,
     )
   }
@@ -161,11 +166,12 @@ async function localMonitors(
   try {
     text = await readFile(file, 'utf8')
   } catch (error) {
-    return failed('NS_CONFIG_READ', `${file}: ${String(error)}`, [], error)
+    return failed(readFailure(file, error), [])
   }
   const parsed = parseUpsConf(text, file)
   const { diagnostics } = parsed
-  if (hasErrors(diagnostics)) return failed('NS_CONFIG_INVALID', `${file} has errors`, diagnostics)
+  if (hasErrors(diagnostics))
+    return failed(configFailure(`${file} has errors`, diagnostics), diagnostics)
   const result: Array<MonitoredUps & { driver: string }> = []
   for (const section of parsed.conf.sections) {
     if (section.driver === undefined) continue
@@ -184,8 +190,7 @@ async function localMonitors(
   }
   if (minSupplies > result.reduce((sum, m) => sum + m.powerValue, 0)) {
     return failed(
-      'NS_CONFIG_INVALID',
-      'the devices of ups.conf cannot reach MINSUPPLIES',
+      new NutshellError('NS_CONFIG_INVALID', 'the devices of ups.conf cannot reach MINSUPPLIES'),
       diagnostics,
     )
   }
@@ -193,14 +198,14 @@ async function localMonitors(
 }
 
 function failed(
-  code: 'NS_CONFIG_INVALID' | 'NS_CONFIG_READ',
-  message: string,
+  error: NutshellError,
   diagnostics: ConfigDiagnostic[],
-  cause?: unknown,
 ): { ok: false; error: NutshellError; diagnostics: ConfigDiagnostic[] } {
-  const error =
-    cause === undefined
-      ? new NutshellError(code, message)
-      : new NutshellError(code, message, { cause })
   return { ok: false, error, diagnostics }
+}
+
+function readFailure(file: string, error: unknown): NutshellError {
+  return new NutshellError('NS_CONFIG_READ', `cannot read ${file}: ${describeSystemError(error)}`, {
+    cause: error,
+  })
 }

@@ -20,6 +20,6 @@ describe('scaledClock', () => {
     base.advance(2_000)
     every.cancel()
     assert.equal(ticks, 4)
-    assert.throws(() => scaledClock(base, 0), RangeError)
+    assert.throws(() => scaledClock(base, 0), { name: 'NutshellError', code: 'NS_INTERNAL' })
   })
 })

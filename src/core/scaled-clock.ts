@@ -1,4 +1,5 @@
 import type { Clock, TimerHandle } from './clock.ts'
+import { NutshellError } from './errors.ts'
 
 /**
  * A clock running `factor` times faster than `base`: a 10 s timer fires after 1 s and
@@ -7,7 +8,9 @@ import type { Clock, TimerHandle } from './clock.ts'
  * few seconds with every part keeping the same time.
  */
 export function scaledClock(base: Clock, factor: number): Clock {
-  if (!(factor > 0) || !Number.isFinite(factor)) throw new RangeError('factor must be > 0')
+  // The demo checks --speed first: a bad factor here is a bug.
+  if (!(factor > 0) || !Number.isFinite(factor))
+    throw new NutshellError('NS_INTERNAL', `clock speed factor ${factor} must be > 0`)
   const start = base.now()
   const wallStart = base.wallNow()
   return {

@@ -1,3 +1,4 @@
+import { NutshellError } from '../core/errors.ts'
 import { TypedEmitter } from '../core/typed-emitter.ts'
 import { Device, type DeviceChange } from './device.ts'
 
@@ -17,7 +18,9 @@ export class DeviceStore {
 
   add(name: string, description?: string): Device {
     const key = name.toLowerCase()
-    if (this.devices.has(key)) throw new Error(`device ${name} already exists`)
+    // The configuration readers refuse a repeated name, so this is a bug, not a mistake.
+    if (this.devices.has(key))
+      throw new NutshellError('NS_INTERNAL', `device ${name} already exists`)
     const device = new Device(name, description, (change) => this.events.emit('change', change))
     this.devices.set(key, device)
     this.events.emit('change', { kind: 'device-added', device: name })

@@ -3,7 +3,7 @@ import { CommandPowerRoad, clearPowerDownFlag, type PowerRoad } from '../actions
 import { CommandRunner } from '../actions/run-command.ts'
 import type { MonitorConfig, MonitoredUps } from '../config/types.ts'
 import { type Clock, systemClock } from '../core/clock.ts'
-import { describeError, NutshellError } from '../core/errors.ts'
+import { describeSystemError, NutshellError } from '../core/errors.ts'
 import type { Logger } from '../core/log.ts'
 import type { DeviceStore } from '../devices/device-store.ts'
 import { Monitor } from './monitor.ts'
@@ -105,7 +105,11 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Runnin
     certPath === undefined
       ? undefined
       : await readCertPath(certPath).catch((error: unknown) => {
-          throw new NutshellError('NS_CONFIG_READ', `CERTPATH ${certPath}: ${describeError(error)}`)
+          throw new NutshellError(
+            'NS_CONFIG_READ',
+            `cannot read CERTPATH ${certPath}: ${describeSystemError(error)}`,
+            { cause: error },
+          )
         })
   if (config.tls?.certIdent !== undefined) {
     log.warn('CERTIDENT (an NSS client certificate) is not supported; ignored')

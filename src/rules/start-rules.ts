@@ -109,20 +109,31 @@ async function loadFiles(options: StartRulesOptions): Promise<LoadedRules[]> {
   const values = reportedNames(options.store)
   const results: LoadedRules[] = []
   const reports: string[] = []
+  const failing: string[] = []
   for (const path of options.files) {
     let text: string
     try {
       text = await read(path)
     } catch (error) {
       reports.push(`${path}: cannot read the rules file: ${describeError(error)}`)
+      failing.push(path)
       continue
     }
     const result = loadRulesText(path, text, devices.size > 0 ? { devices, values } : {})
-    if (hasErrors(result.diagnostics))
+    if (hasErrors(result.diagnostics)) {
       reports.push(renderDiagnostics(result.source, result.diagnostics))
+      failing.push(path)
+    }
     results.push(result)
   }
-  if (reports.length > 0) throw new NutshellError('NS_RULES_INVALID', reports.join('\n'))
+  if (reports.length > 0) {
+    // The first line names the files: a report of several lines follows it.
+    const headline =
+      failing.length === 1
+        ? `the rules file ${failing[0]} has errors`
+        : `the rules files ${failing.join(', ')} have errors`
+    throw new NutshellError('NS_RULES_INVALID', [headline, ...reports].join('\n'))
+  }
   return results
 }
 

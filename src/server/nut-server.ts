@@ -7,7 +7,7 @@ import { createServer, type Server, type Socket } from 'node:net'
 import type { SecureContext } from 'node:tls'
 import type { ListenAddress, ServerConfig, UserConfig } from '../config/types.ts'
 import { type Clock, sleep, systemClock, type TimerHandle } from '../core/clock.ts'
-import { describeError, NutshellError } from '../core/errors.ts'
+import { describeError, describeSystemError, NutshellError } from '../core/errors.ts'
 import { type Logger, RateLimitedLog, silentLogger } from '../core/log.ts'
 import type { DeviceStore } from '../devices/device-store.ts'
 import { FailureThrottle, type ThrottleSettings } from './auth-throttle.ts'
@@ -231,7 +231,7 @@ class NutServerImpl implements NutServer, SessionHost {
         reject(
           new NutshellError(
             'NS_LISTEN_FAILED',
-            `cannot listen on ${address.host} port ${address.port}: ${describeError(error)}`,
+            `cannot listen on ${address.host} port ${address.port}: ${describeSystemError(error)}`,
             { cause: error },
           ),
         )

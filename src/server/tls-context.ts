@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { createSecureContext, type SecureContext } from 'node:tls'
 import type { TlsConfig } from '../config/types.ts'
-import { describeError, NutshellError } from '../core/errors.ts'
+import { describeSystemError, NutshellError } from '../core/errors.ts'
 
 /**
  * The TLS context for STARTTLS from PEM files. As with NUT's CERTFILE, one file may hold
@@ -15,7 +15,7 @@ export function loadSecureContext(config: TlsConfig): SecureContext {
   } catch (error) {
     throw new NutshellError(
       'NS_TLS_CONFIG',
-      `cannot load TLS certificate ${config.certFile}${config.keyFile === undefined ? '' : ` / key ${config.keyFile}`}: ${describeError(error)}`,
+      `cannot load TLS certificate ${config.certFile}${config.keyFile === undefined ? '' : ` / key ${config.keyFile}`}: ${describeSystemError(error)}`,
       { cause: error },
     )
   }

@@ -11,11 +11,13 @@ import { runDaemon } from '../../broker/daemon.ts'
 import type { BrokerConfig } from '../../config/types.ts'
 import { defaultServerLimits } from '../../config/types.ts'
 import { type Clock, systemClock } from '../../core/clock.ts'
+import { describeError, isNutshellError, NutshellError } from '../../core/errors.ts'
 import { silentLogger } from '../../core/log.ts'
 import { scaledClock } from '../../core/scaled-clock.ts'
 import { demoPowerCutSeq } from '../../drivers/dummy/demo-data.ts'
 import { type CommandSpec, parseCommand, stringValue, usageFailure } from '../args.ts'
 import { demoRules, demoRulesFile, startStory } from '../demo-story.ts'
+import { reportFailure } from '../error-report.ts'
 import { findOnPath, nutshellCommand } from '../how-to-run.ts'
 
 export const demoCommand: CommandSpec = {
@@ -89,7 +91,7 @@ export async function run(args: string[]): Promise<number> {
     )
     return code
   } catch (error) {
-    process.stderr.write(`nutshell demo: ${(error as Error).message}\n`)
+    reportFailure('nutshell demo', error)
     return 1
   } finally {
     await rm(dir, { recursive: true, force: true })
@@ -181,7 +183,14 @@ async function startOnFreePort(
       lastError = error
     }
   }
-  throw lastError instanceof Error ? lastError : new Error('no free port')
+  if (isNutshellError(lastError) && lastError.code !== 'NS_LISTEN_FAILED') throw lastError
+  // The last port's failure says why (in use, or an address this host does not have).
+  const last = Math.min(port + attempts, 65536) - 1
+  throw new NutshellError(
+    'NS_LISTEN_FAILED',
+    `${describeError(lastError)} (tried ports ${port} to ${last}; --port picks others)`,
+    { cause: lastError },
+  )
 }
 
 function formatHostPort(host: string, port: number): string {

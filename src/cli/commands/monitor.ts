@@ -33,6 +33,7 @@ import {
   stringValues,
   usageFailure,
 } from '../args.ts'
+import { reportFailure } from '../error-report.ts'
 import { logOptionSpecs, readLogOptions } from '../log-options.ts'
 
 export const monitorCommand: CommandSpec = {
@@ -189,7 +190,7 @@ export async function run(args: string[]): Promise<number> {
       if (!next.ok) return undefined
       const built = await monitorBrokerConfig(next.value, target)
       printDiagnostics(built.diagnostics)
-      if (!built.ok) process.stderr.write(`nutshell monitor: ${built.error.message}\n`)
+      if (!built.ok) reportFailure('nutshell monitor', built.error)
       return built.ok ? built.value : undefined
     },
   })

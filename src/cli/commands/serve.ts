@@ -6,6 +6,7 @@
  */
 import { type Broker, startBroker } from '../../broker/broker.ts'
 import { runDaemon } from '../../broker/daemon.ts'
+import { configFailure } from '../../config/config-failure.ts'
 import type { LoadResult } from '../../config/from-nut.ts'
 import { withPowermanConf } from '../../config/from-powerman.ts'
 import { loadNutConfigDir } from '../../config/nut-dir.ts'
@@ -13,6 +14,7 @@ import type { BrokerConfig } from '../../config/types.ts'
 import { createLogger } from '../../core/log.ts'
 import { formatDiagnostic, sortDiagnostics } from '../../protocol/nut-config/index.ts'
 import { type CommandSpec, parseCommand, stringValue, stringValues, usageFailure } from '../args.ts'
+import { reportFailure } from '../error-report.ts'
 import { logOptionSpecs, readLogOptions } from '../log-options.ts'
 
 export const serveCommand: CommandSpec = {
@@ -96,7 +98,11 @@ export async function run(args: string[]): Promise<number> {
   const loaded = await load()
   printDiagnostics(loaded)
   if (!loaded.ok) {
-    process.stderr.write('nutshell serve: the configuration has errors; nothing was started\n')
+    const failure = configFailure(
+      'the configuration has errors; nothing was started',
+      loaded.diagnostics,
+    )
+    reportFailure('nutshell serve', failure)
     return 1
   }
   const log = createLogger(logOptions.options)
@@ -110,7 +116,7 @@ export async function run(args: string[]): Promise<number> {
       ...(wantSockets ? { driverSockets: { statePath } } : {}),
     })
   } catch (error) {
-    process.stderr.write(`nutshell serve: ${(error as Error).message}\n`)
+    reportFailure('nutshell serve', error)
     return 1
   }
   return runDaemon(broker, {

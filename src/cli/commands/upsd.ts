@@ -11,14 +11,16 @@ import { join } from 'node:path'
 import { type Broker, startBroker } from '../../broker/broker.ts'
 import { runDaemon } from '../../broker/daemon.ts'
 import { readPidFile, signalDaemon } from '../../broker/pid-file.ts'
-import { nutDefaults } from '../../config/from-nut.ts'
+import { configFailure } from '../../config/config-failure.ts'
+import { type LoadResult, nutDefaults } from '../../config/from-nut.ts'
 import { loadNutConfigDir, nutConfPath } from '../../config/nut-dir.ts'
 import type { BrokerConfig } from '../../config/types.ts'
-import { describeError, NutshellError } from '../../core/errors.ts'
+import { NutshellError } from '../../core/errors.ts'
 import { createLogger, type Logger } from '../../core/log.ts'
 import { nutshellVersion, nutVersion } from '../../core/version.ts'
 import { formatDiagnostic } from '../../protocol/nut-config/diagnostic.ts'
 import { type CommandSpec, flagCount, parseCommand, stringValue, usageFailure } from '../args.ts'
+import { reportFailure } from '../error-report.ts'
 import { logOptionSpecs, readLogOptions } from '../log-options.ts'
 
 export const upsdCommand: CommandSpec = {
@@ -66,10 +68,10 @@ function pidFilePath(env: NodeJS.ProcessEnv): string {
   return join(dir, 'upsd.pid')
 }
 
-async function load(dir: string): Promise<BrokerConfig | undefined> {
+async function load(dir: string): Promise<LoadResult<BrokerConfig>> {
   const result = await loadNutConfigDir(dir)
   for (const d of result.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`)
-  return result.ok ? result.value : undefined
+  return result
 }
 
 async function signalRunning(command: string, pidArg: string | undefined): Promise<number> {
@@ -84,7 +86,7 @@ async function signalRunning(command: string, pidArg: string | undefined): Promi
         : Number.parseInt(pidArg, 10)
     signalDaemon(command, pid, 'nutshell upsd')
   } catch (error) {
-    process.stderr.write(`nutshell upsd: ${describeError(error)}\n`)
+    reportFailure('nutshell upsd', error)
     return 1
   }
   return 0
@@ -145,27 +147,38 @@ export async function run(args: string[]): Promise<number> {
   if (!logOptions.ok) return usageFailure(upsdCommand, logOptions.message)
   const log = createLogger(logOptions.options)
   const dir = nutConfPath()
-  const config = await load(dir)
-  if (config === undefined) return 1
+  const loaded = await load(dir)
+  if (!loaded.ok) {
+    const failure = configFailure(
+      'the configuration has errors; nothing was started',
+      loaded.diagnostics,
+    )
+    reportFailure('nutshell upsd', failure)
+    return 1
+  }
+  const config = loaded.value
 
   let broker: Broker
   try {
     broker = await startBroker(config, { mode: 'upsd', log })
   } catch (error) {
-    process.stderr.write(`nutshell upsd: ${describeError(error)}\n`)
+    reportFailure('nutshell upsd', error)
     return 1
   }
   return runDaemon(broker, {
     log,
     pidFile: pidFilePath(process.env),
-    load: () => load(dir),
+    load: async () => {
+      const next = await load(dir)
+      return next.ok ? next.value : undefined
+    },
     // As upsd: the listeners and the PID file first, then the lower identity.
     ready: () => {
       try {
         dropPrivileges(values.u, log)
         return true
       } catch (error) {
-        process.stderr.write(`nutshell upsd: ${describeError(error)}\n`)
+        reportFailure('nutshell upsd', error)
         return false
       }
     },

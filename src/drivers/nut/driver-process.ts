@@ -122,11 +122,14 @@ export class DriverProcess {
     const ran = options.clock.now() - this.startedAt
     const quick = ran < (options.quickDeathMs ?? 3000)
     if (!quick) this.delay = options.restartMinMs ?? 500
-    const fields = { code, signal: why, ranMs: Math.round(ran) }
+    const fields = { exitCode: code, signal: why, ranMs: Math.round(ran) }
     // A driver that keeps failing at start is worth a warning (rarely); one killed after
     // running a while is an outage the state-socket link already logs.
     if (quick && this.limiter.allow(`quick-${options.ups}`) >= 0) {
-      options.log.warn({ ...fields, output: this.tail }, 'NUT driver failed to start; retrying')
+      options.log.warn(
+        { ...fields, code: 'NS_DRIVER_FAILED', output: this.tail },
+        'NUT driver failed to start; retrying',
+      )
     } else {
       options.log.debug(fields, 'NUT driver exited; restarting')
     }

@@ -4,6 +4,7 @@
  * into a temporary directory; and GNU grep -E -o for whole matches.
  */
 
+import assert from 'node:assert/strict'
 import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -129,7 +130,7 @@ export class GlibcReference {
       maxBuffer: 64 * 1024 * 1024,
       timeout: timeoutMs,
     })
-    if (out.status !== 0) throw new Error(`glibc harness failed: ${out.stderr.toString()}`)
+    if (out.status !== 0) assert.fail(`glibc harness failed: ${out.stderr.toString()}`)
     const lines = out.stdout.toString('latin1').trimEnd().split('\n')
     return lines.map((line): ReferenceResult => {
       const [head, ...rest] = line.split(' ')

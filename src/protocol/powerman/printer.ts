@@ -1,3 +1,4 @@
+import { unreachable } from '../unreachable.ts'
 import type { Capture, Item, PowermanFile, SpecItem, Stmt, Str } from './ast.ts'
 
 /**
@@ -28,7 +29,7 @@ export function printItem(item: Item): string {
     case 'include':
       return `include "${item.path.value}"\n`
     default:
-      return assertNever(item, 'item')
+      return unreachable(item, 'item')
   }
 }
 
@@ -44,7 +45,7 @@ function printSpecItem(item: SpecItem, indent: string): string {
     case 'include':
       return `${indent}include "${item.path.value}"\n`
     default:
-      return assertNever(item, 'specification item')
+      return unreachable(item, 'specification item')
   }
 }
 
@@ -80,7 +81,7 @@ export function printStmt(stmt: Stmt, indent = ''): string {
     case 'include':
       return `${indent}include "${stmt.path.value}"\n`
     default:
-      return assertNever(stmt, 'statement')
+      return unreachable(stmt, 'statement')
   }
 }
 
@@ -116,9 +117,4 @@ export function quote(value: string): string {
 
 function str(s: Str): string {
   return quote(s.value)
-}
-
-/** Ends an exhaustive switch (protocol code imports nothing from core). */
-function assertNever(value: never, what: string): never {
-  throw new TypeError(`unexpected ${what}: ${JSON.stringify(value)}`)
 }

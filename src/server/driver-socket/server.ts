@@ -8,7 +8,7 @@ import { chmod, lstat, unlink } from 'node:fs/promises'
 import { createServer, type Server, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { type Clock, systemClock } from '../../core/clock.ts'
-import { describeError, NutshellError } from '../../core/errors.ts'
+import { describeError, describeSystemError, NutshellError } from '../../core/errors.ts'
 import { type Logger, RateLimitedLog, silentLogger } from '../../core/log.ts'
 import { driverCodeFromOutcome } from '../../devices/command-result.ts'
 import type { Device, DeviceChange } from '../../devices/device.ts'
@@ -117,7 +117,10 @@ export class DriverSocketServer {
     } catch (error) {
       this.exposed.delete(key)
       entry.server.close()
-      throw new NutshellError('NS_LISTEN_FAILED', `cannot create ${path}: ${describeError(error)}`)
+      throw new NutshellError(
+        'NS_LISTEN_FAILED',
+        `cannot create ${path}: ${describeSystemError(error)}`,
+      )
     }
     entry.server.on('error', (error) => {
       if (this.limited.allow(`error-${key}`) >= 0) {
