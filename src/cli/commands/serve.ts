@@ -6,9 +6,9 @@
  */
 import { type Broker, startBroker } from '../../broker/broker.ts'
 import { runDaemon } from '../../broker/daemon.ts'
+import { withPowermanConf } from '../../broker/powerman-conf.ts'
 import { configFailure } from '../../config/config-failure.ts'
 import type { LoadResult } from '../../config/from-nut.ts'
-import { withPowermanConf } from '../../config/from-powerman.ts'
 import { loadNutConfigDir } from '../../config/nut-dir.ts'
 import type { BrokerConfig } from '../../config/types.ts'
 import { createLogger } from '../../core/log.ts'

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { runningExamples } from '../../../test/helpers/script-docs.ts'
-import { powermanConfDevices } from '../../config/from-powerman.ts'
+import { powermanConfDevices } from '../../broker/powerman-conf.ts'
 import { loadYamlConfig } from '../../config/yaml-load.ts'
 import { resolveScriptSetup } from './driver-config.ts'
 

@@ -6,11 +6,11 @@
  * diagnostics (PM codes) at file:line:col.
  */
 import { isAbsolute, resolve } from 'node:path'
+import type { LoadResult } from '../config/from-nut.ts'
+import type { BrokerConfig, DeviceConfig } from '../config/types.ts'
 import { powermanSetup } from '../drivers/script/powerman-devices.ts'
 import type { ConfigDiagnostic } from '../protocol/nut-config/index.ts'
 import { loadPowermanFile } from '../protocol/powerman/load-file.ts'
-import type { LoadResult } from './from-nut.ts'
-import type { BrokerConfig, DeviceConfig } from './types.ts'
 
 export function powermanConfDevices(file: string): LoadResult<DeviceConfig[]> {
   const path = isAbsolute(file) ? file : resolve(file)
