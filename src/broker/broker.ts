@@ -60,6 +60,11 @@ export interface Broker {
    * settings and the rules; local monitor: nothing (restart it).
    */
   reload(config: BrokerConfig): Promise<ReloadOutcome>
+  /**
+   * Logs the startup summary. The daemon loop calls it once its signal handlers are in
+   * place, so whoever waits for that line may signal the process at once.
+   */
+  announce(): void
   /** SIGUSR1 / `-c fsd`: the monitor's forced shutdown now. False without a monitor. */
   requestFsd(): boolean
   /** Called when a monitor mode's work is done (the monitor exited after shutting down). */
@@ -150,7 +155,6 @@ export async function startBroker(
   }
 
   const summary = startupSummary({ mode, config: watched(config, mode), server, store, watch })
-  log.info(summary.fields, summary.text)
 
   let stopping: Promise<void> | undefined
   return {
@@ -184,6 +188,9 @@ export async function startBroker(
           return (await watch?.reloadRules()) ?? { ok: true, report: '' }
         }
       }
+    },
+    announce() {
+      log.info(summary.fields, summary.text)
     },
     requestFsd: () => watch?.requestFsd() ?? false,
     onDone(listener) {

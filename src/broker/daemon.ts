@@ -92,5 +92,6 @@ export async function runDaemon(broker: Broker, options: DaemonOptions): Promise
     )
   }
   if (options.ready !== undefined && !(await options.ready())) stop('not ready', 1)
+  else broker.announce()
   return done
 }
