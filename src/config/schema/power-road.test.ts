@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
 import { describe, it } from 'node:test'
 import { configJsonSchema } from '../json-schema.ts'
 import { parseYamlConfig } from '../yaml-load.ts'
@@ -46,6 +47,21 @@ describe('monitor.powerRoad', () => {
         result.diagnostics.some((d) => d.severity === 'error' && d.line === 2),
         `${text}: ${JSON.stringify(result.diagnostics)}`,
       )
+    }
+  })
+
+  it('loads the example of docs/privilege.md, and each of its commented forms', () => {
+    const doc = readFileSync(new URL('../../../docs/privilege.md', import.meta.url), 'utf8')
+    const block = /## Power roads[\s\S]*?```yaml\n([\s\S]*?)```/.exec(doc)?.[1]
+    assert.ok(block !== undefined, 'docs/privilege.md has the powerRoad example')
+    const result = parseYamlConfig(block, 'privilege.md', {})
+    assert.ok(result.ok, JSON.stringify(result.diagnostics))
+    assert.deepEqual(result.value.monitor?.powerRoad, { road: 'logind' })
+    const forms = [...block.matchAll(/^ {2}# (powerRoad: \{.*\})$/gm)].map((m) => m[1] ?? '')
+    assert.equal(forms.length, 3)
+    for (const form of forms) {
+      const r = parseYamlConfig(`monitor:\n  ${form}\n`, 'privilege.md', {})
+      assert.ok(r.ok, `${form}: ${JSON.stringify(r.diagnostics)}`)
     }
   })
 
