@@ -17,6 +17,7 @@ describe('logind power road (private bus, python-dbusmock logind template)', () 
   before(async () => {
     bus = await startPrivateBus()
     await bus.startMock('logind')
+    await bus.startMock('polkitd')
   })
   after(async () => {
     await bus.stop()
@@ -120,6 +121,64 @@ describe('logind power road (private bus, python-dbusmock logind template)', () 
     assert.match(errors[0]?.msg ?? '', /polkit rule .*docs\/privilege\.md/)
     assert.equal(r.inhibited, true, 'a refused shutdown keeps the lock')
     await r.stop()
+  })
+
+  it('lets polkit decide: PowerOff asks CheckAuthorization, refused then allowed', async () => {
+    // PowerOff made to do what logind does: ask polkit, non-interactively (flags 0).
+    const askPolkit = [
+      'import dbus',
+      "authority = dbus.Interface(dbus.SystemBus().get_object('org.freedesktop.PolicyKit1', '/org/freedesktop/PolicyKit1/Authority'), 'org.freedesktop.PolicyKit1.Authority')",
+      "subject = ('unix-process', {'pid': dbus.UInt32(1, variant_level=1), 'start-time': dbus.UInt64(0, variant_level=1)})",
+      "result = authority.CheckAuthorization(subject, 'org.freedesktop.login1.power-off', dbus.Dictionary({}, signature='ss'), dbus.UInt32(0), '')",
+      'if not result[0]:',
+      "    raise dbus.exceptions.DBusException('Access denied', name='org.freedesktop.DBus.Error.AccessDenied')",
+    ].join('\n')
+    await bus.busctl([
+      'call',
+      ...manager,
+      mockIface,
+      'AddMethod',
+      'sssss',
+      'org.freedesktop.login1.Manager',
+      'PowerOff',
+      'b',
+      '',
+      askPolkit,
+    ])
+    const polkit = ['org.freedesktop.PolicyKit1', '/org/freedesktop/PolicyKit1/Authority']
+    const refused = road()
+    await refused.road.start()
+    await refused.road.shutdown()
+    assert.match(
+      refused.log.text(),
+      /polkit refused PowerOff \(org\.freedesktop\.login1\.power-off\)/,
+    )
+    assert.equal(refused.road.inhibited, true)
+    await refused.road.stop()
+    assert.ok(
+      (await bus.calls('polkitd')).some(
+        (call) =>
+          call.startsWith('CheckAuthorization') &&
+          call.includes('"org.freedesktop.login1.power-off"'),
+      ),
+      (await bus.calls('polkitd')).join('\n'),
+    )
+
+    await bus.busctl([
+      'call',
+      ...polkit,
+      mockIface,
+      'SetAllowed',
+      'as',
+      '1',
+      'org.freedesktop.login1.power-off',
+    ])
+    const allowed = road()
+    await allowed.road.start()
+    await allowed.road.shutdown()
+    assert.equal(allowed.log.records.filter((r) => r.level >= 50).length, 0, allowed.log.text())
+    assert.equal(allowed.road.inhibited, false, 'accepted: the lock is let go')
+    assert.deepEqual(await inhibitors(), [])
   })
 
   it('does not call an operation logind says is not available (Can*: na)', async () => {
