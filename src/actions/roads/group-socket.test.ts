@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { chmod, mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
+import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
@@ -120,6 +121,27 @@ describe('group-locked helper socket (root:group 0660, peer uid checked)', () =>
       'reply 15',
     )
     assert.deepEqual(requests, ['hibernate'])
+    await server.stop()
+  })
+
+  it('throttles a client that floods frames: a few carried out, the rest refused', async () => {
+    const { path, requests, server } = await serve([0])
+    const flood = new Uint8Array(Buffer.from(frameHex('shutdown').repeat(10), 'hex'))
+    const replies = await new Promise<number[]>((resolve) => {
+      const socket = connect(path)
+      const got: number[] = []
+      socket.on('connect', () => socket.write(flood))
+      socket.on('data', (chunk: Buffer) => {
+        got.push(...chunk)
+        if (got.length === 10) {
+          socket.destroy()
+          resolve(got)
+        }
+      })
+    })
+    assert.equal(replies.filter((b) => b === 0x06).length, 4)
+    assert.equal(replies.filter((b) => b === 0x15).length, 6)
+    assert.equal(requests.length, 4)
     await server.stop()
   })
 

@@ -32,6 +32,8 @@ export interface GroupSocketOptions {
   identify?: (socket: Socket) => Promise<PeerResult>
   /** Bytes out of sequence a connection may send before it is dropped (default 64). */
   maxResets?: number
+  /** Requests a connection may have waiting; more are answered NAK (default 4). */
+  maxPending?: number
 }
 
 export interface GroupSocketServer {
@@ -64,8 +66,11 @@ export async function startGroupSocket(options: GroupSocketOptions): Promise<Gro
     }
     const reader = new FrameReader()
     const maxResets = options.maxResets ?? 64
-    // One request at a time per connection: the next chunk is read when this one is done.
+    // One request at a time per connection, and only a few waiting: a client that floods
+    // frames gets NAKs for the excess, it is throttled, not obeyed.
     let queue = Promise.resolve()
+    let pending = 0
+    const maxPending = options.maxPending ?? 4
     socket.on('data', (chunk: Buffer) => {
       const frames = reader.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length))
       if (reader.totalResets > maxResets) {
@@ -77,7 +82,17 @@ export async function startGroupSocket(options: GroupSocketOptions): Promise<Gro
         return
       }
       for (const frame of frames) {
+        if (pending >= maxPending) {
+          log.warn(
+            { uid: peer.uid, request: frame.kind === 'power' ? frame.request : 'notify' },
+            'helper socket: too many requests waiting; refused',
+          )
+          socket.write(Uint8Array.of(nak))
+          continue
+        }
+        pending++
         queue = queue.then(async () => {
+          pending--
           if (frame.kind !== 'power') {
             log.warn(
               { uid: peer.uid },
