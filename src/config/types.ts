@@ -99,6 +99,8 @@ export interface MonitorConfig {
    * monitor's shutdown path, e.g. `["systemctl", "hibernate"]`. No upsmon.conf directive.
    */
   hibernateCommand?: CommandSpec
+  /** Which road shutdown/hibernate/suspend take (docs/privilege.md); absent: command. */
+  powerRoad?: import('./schema/power-road.ts').PowerRoadConfig
   notifyCommand?: CommandSpec
   /** Per notify type (upper case): its flags; missing types use NUT's defaults. */
   notifyFlags: Record<string, NotifyFlag[]>

@@ -119,6 +119,7 @@ export function mapMonitor(m: Parsed<typeof monitorSchema>): MonitorConfig {
   if (m.minSupplies !== undefined) out.minSupplies = m.minSupplies
   if (m.shutdownCommand !== undefined) out.shutdownCommand = m.shutdownCommand
   if (m.hibernateCommand !== undefined) out.hibernateCommand = m.hibernateCommand
+  if (m.powerRoad !== undefined) out.powerRoad = m.powerRoad
   if (m.notifyCommand !== undefined) out.notifyCommand = m.notifyCommand
   if (m.notifyFlags !== undefined) out.notifyFlags = m.notifyFlags
   if (m.notifyMessages !== undefined) out.notifyMessages = m.notifyMessages

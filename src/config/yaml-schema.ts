@@ -10,6 +10,7 @@ import {
   notifyTypes,
   parseSystemName,
 } from '../protocol/nut-config/index.ts'
+import { powerRoadSchema } from './schema/power-road.ts'
 import {
   bool,
   checkedText,
@@ -159,6 +160,7 @@ export const monitorSchema = section({
   minSupplies: int({ min: 0 }).optional(),
   shutdownCommand: commandSchema.optional(),
   hibernateCommand: commandSchema.optional(),
+  powerRoad: powerRoadSchema.optional(),
   notifyCommand: commandSchema.optional(),
   notifyFlags: mapOf(notifyTypeKey, list(notifyFlagSchema)).optional(),
   notifyMessages: mapOf(notifyTypeKey, text()).optional(),

@@ -91,8 +91,17 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Runnin
   if (config.powerDownFlag !== undefined && (await clearPowerDownFlag(config.powerDownFlag))) {
     log.info({ path: config.powerDownFlag }, 'removed a left-over power-down flag')
   }
+  const opened =
+    options.shutdownPort === undefined && config.powerRoad !== undefined
+      ? await (await import('../actions/roads/select.ts')).openPowerRoad(config.powerRoad, {
+          log,
+          clock,
+          powerDownFlag: config.powerDownFlag,
+        })
+      : undefined
   const shutdown =
     options.shutdownPort ??
+    opened?.road ??
     new CommandPowerRoad({
       log,
       runner: shutdownRunner,
@@ -131,7 +140,7 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Runnin
       tls: linkTls(m, config.tls, ca),
     })
   })
-  if (config.shutdownCommand === undefined) {
+  if (config.shutdownCommand === undefined && opened === undefined) {
     log.warn('no SHUTDOWNCMD configured: the monitor cannot shut this machine down')
   }
   const monitor = new Monitor({ config, links, clock, log, notifier, shutdown })
@@ -141,6 +150,9 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Runnin
     monitor,
     notifyRunner,
     notifier,
-    stop: () => monitor.stop(),
+    stop: async () => {
+      await monitor.stop()
+      await opened?.close()
+    },
   }
 }
