@@ -19,8 +19,12 @@ const allowed: Record<string, readonly string[]> = {
   server: ['core', 'protocol', 'devices', 'config'],
   // The dummy-ups repeater mirrors a remote upsd through nutshell's own client.
   drivers: ['core', 'protocol', 'devices', 'config', 'client'],
-  // The rules sink implements the rules' ActionSink port (rules/action-sink.ts, types).
-  actions: ['core', 'config', 'devices', 'rules'],
+  // The rules sink implements the rules' ActionSink port (rules/action-sink.ts, types); the
+  // power roads speak the helper's framed pipe and sysvinit's request (protocol) and reach
+  // logind through the one D-Bus adapter.
+  actions: ['core', 'protocol', 'config', 'devices', 'rules', 'dbus'],
+  // One small D-Bus adapter over a library (logind, UPower, notifications).
+  dbus: ['core', 'protocol'],
   // The monitor watches remote servers through the client and acts through actions.
   monitor: ['core', 'protocol', 'devices', 'config', 'client', 'actions'],
   rules: ['core', 'protocol', 'devices'],
