@@ -11,7 +11,7 @@
 import { createServer, type Server, type Socket } from 'node:net'
 import { hostname } from 'node:os'
 import type { Clock, TimerHandle } from '../../core/clock.ts'
-import { describeError } from '../../core/errors.ts'
+import { describeError, NutshellError } from '../../core/errors.ts'
 import type { Logger } from '../../core/log.ts'
 import type { Device } from '../../devices/device.ts'
 import type { DeviceStore } from '../../devices/device-store.ts'
@@ -95,9 +95,17 @@ export class NisServer {
     server.maxConnections = this.limits.maxConnections
     server.on('drop', () => this.options.stats?.error('connection-limit'))
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject)
+      server.once('error', (error) =>
+        reject(
+          new NutshellError(
+            'NS_LISTEN_FAILED',
+            `apcupsd NIS: cannot listen on ${this.options.host}:${this.options.port}: ${error.message}`,
+            { cause: error },
+          ),
+        ),
+      )
       server.listen(this.options.port, this.options.host, () => {
-        server.off('error', reject)
+        server.removeAllListeners('error')
         resolve()
       })
     })
