@@ -29,11 +29,13 @@ export function formatGoFloat(value: number): string {
   if (value === Number.POSITIVE_INFINITY) return '+Inf'
   if (value === Number.NEGATIVE_INFINITY) return '-Inf'
   if (value === 0) return Object.is(value, -0) ? '-0' : '0'
+  const size = Math.abs(value)
+  // Go's shortest %g switches to an exponent below 1e-4 and from 1e+06 (JS only at 1e21).
+  if (size >= 1e-4 && size < 1e6) return String(value)
   const [digits, exponentText] = value.toExponential().split('e') as [string, string]
   const exponent = Number(exponentText)
-  // Go's shortest %g switches to an exponent below 1e-4 and from 1e+06 (JS only at 1e21).
-  if (exponent < -4 || exponent >= 6) return goExponent(digits, exponent)
-  return String(value)
+  // Rounding can carry a value just under 1e6 to the boundary: toExponential decides.
+  return exponent < -4 || exponent >= 6 ? goExponent(digits, exponent) : String(value)
 }
 
 function goExponent(digits: string, exponent: number): string {
@@ -41,22 +43,32 @@ function goExponent(digits: string, exponent: number): string {
   return `${digits}e${sign}${String(Math.abs(exponent)).padStart(2, '0')}`
 }
 
+const needsEscape = /[\\"\n]/
+
 function escapeHelp(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')
+  return needsEscape.test(text) ? text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n') : text
 }
 
 function escapeLabel(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')
+  return needsEscape.test(text)
+    ? text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')
+    : text
 }
 
-function sortedLabels(sample: Sample): ReadonlyArray<readonly [string, string]> {
+type Labels = ReadonlyArray<readonly [string, string]>
+
+function sortedLabels(sample: Sample): Labels {
   const labels = sample.labels ?? []
-  return labels.length < 2 ? labels : [...labels].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  if (labels.length < 2) return labels
+  for (let i = 1; i < labels.length; i++)
+    if (
+      (labels[i - 1] as readonly [string, string])[0] > (labels[i] as readonly [string, string])[0]
+    )
+      return [...labels].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  return labels // already in name order: no copy
 }
 
-function compareSamples(a: Sample, b: Sample): number {
-  const la = sortedLabels(a)
-  const lb = sortedLabels(b)
+function compareLabels(la: Labels, lb: Labels): number {
   for (let i = 0; i < Math.min(la.length, lb.length); i++) {
     const [na, va] = la[i] as readonly [string, string]
     const [nb, vb] = lb[i] as readonly [string, string]
@@ -72,29 +84,39 @@ function compareSamples(a: Sample, b: Sample): number {
  * would refuse it.
  */
 export function writeExposition(families: readonly MetricFamily[]): string {
-  const byName = new Map<string, MetricFamily>()
+  const byName = new Map<string, MetricFamily[]>()
   for (const family of families) {
     const known = byName.get(family.name)
-    if (known === undefined) byName.set(family.name, { ...family, samples: [...family.samples] })
-    else known.samples.push(...family.samples)
+    if (known === undefined) byName.set(family.name, [family])
+    else known.push(family)
   }
   const names = [...byName.keys()].sort()
   let out = ''
   for (const name of names) {
-    const family = byName.get(name) as MetricFamily
-    if (family.samples.length === 0) continue
-    out += `# HELP ${name} ${escapeHelp(family.help)}\n# TYPE ${name} ${family.type}\n`
-    const samples = family.samples.length > 1 ? family.samples.sort(compareSamples) : family.samples
-    let previous = ''
-    for (const sample of samples) {
-      const labels = sortedLabels(sample)
-      const labelText =
-        labels.length === 0
-          ? ''
-          : `{${labels.map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(',')}}`
-      if (labelText === previous && samples.length > 1 && sample !== samples[0]) continue
-      previous = labelText
-      out += `${name}${labelText} ${formatGoFloat(sample.value)}\n`
+    const group = byName.get(name) as MetricFamily[]
+    const first = group[0] as MetricFamily
+    const rows: Array<{ labels: Labels; value: number }> = []
+    for (const family of group)
+      for (const sample of family.samples)
+        rows.push({ labels: sortedLabels(sample), value: sample.value })
+    if (rows.length === 0) continue
+    if (rows.length > 1) rows.sort((a, b) => compareLabels(a.labels, b.labels))
+    out += `# HELP ${name} ${escapeHelp(first.help)}\n# TYPE ${name} ${first.type}\n`
+    let previous: Labels | undefined
+    for (const row of rows) {
+      // A label set given twice is written once, as a registry would refuse the second.
+      if (previous !== undefined && compareLabels(previous, row.labels) === 0) continue
+      previous = row.labels
+      let labelText = ''
+      if (row.labels.length > 0) {
+        labelText = '{'
+        for (let i = 0; i < row.labels.length; i++) {
+          const [k, v] = row.labels[i] as readonly [string, string]
+          labelText += `${i === 0 ? '' : ','}${k}="${escapeLabel(v)}"`
+        }
+        labelText += '}'
+      }
+      out += `${name}${labelText} ${formatGoFloat(row.value)}\n`
     }
   }
   return out
