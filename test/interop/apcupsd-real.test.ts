@@ -117,6 +117,11 @@ before(async () => {
       '    driver: apcupsd',
       `    port: 127.0.0.1:${ports.slave}`,
       '    options: {pollinterval: 1}',
+      // NUT's own apcupsd-ups C driver on the same real apcupsd: the reference mapping.
+      '  - name: nutapc',
+      '    driver: apcupsd-ups',
+      `    port: 127.0.0.1:${ports.slave}`,
+      'driverDefaults: {user: root}',
       'users:',
       '  - {name: admin, password: secret, actions: [FSD]}',
       'integrations:',
@@ -132,6 +137,11 @@ before(async () => {
   await writeFile(join(dir.base, 'scripts', 'apccontrol'), apccontrol(join(dir.base, 'markers')))
   await chmod(join(dir.base, 'scripts', 'apccontrol'), 0o755)
   await writeFile(join(dir.base, 'apcupsd.conf'), slaveConf())
+  // The NUT driver reads its section from ups.conf in NUT_CONFPATH (dir.etc).
+  await dir.write(
+    'ups.conf',
+    `[nutapc]\n  driver = apcupsd-ups\n  port = 127.0.0.1:${ports.slave}\n  pollinterval = 1\n`,
+  )
   processes.start(
     'nutshell',
     process.execPath,
@@ -206,12 +216,38 @@ describe('apcupsd interop: nutshell NIS face → real apcupsd → nutshell apcup
     assert.equal(got.get('ups.status'), 'OL')
     assert.equal(got.get('input.voltage'), '230.4')
     assert.equal(got.get('ups.load'), '23.0')
-    assert.equal(got.get('battery.runtime'), '3600')
+    assert.equal(got.get('battery.runtime'), '3600.0')
     assert.equal(got.get('battery.voltage'), '27.3')
     assert.equal(got.get('ups.model'), 'Smart-UPS 1500')
     assert.equal(got.get('device.serial'), 'AS1234567890')
     assert.equal(got.get('driver.name'), 'apcupsd')
     assert.equal(got.get('ups.mfr'), 'APC')
+  })
+
+  it("maps the real apcupsd's report as NUT's own apcupsd-ups driver does", async () => {
+    const read = async (ups: string) => {
+      const r = await run(nutBinaries.upsc, [`${ups}@127.0.0.1:${ports.nut}`], { env: dir.env })
+      return new Map(
+        r.stdout
+          .trim()
+          .split('\n')
+          .filter((l) => l.includes(': '))
+          .map((l) => l.split(': ') as [string, string]),
+      )
+    }
+    const nut = await waitFor(
+      async () => {
+        const m = await read('nutapc')
+        return m.get('battery.charge') === undefined ? undefined : m
+      },
+      { what: "NUT's apcupsd-ups serving data", timeoutMs: 20_000 },
+    )
+    const ours = await read('apc')
+    // driver.* name the driver; ups.date/ups.time are the moment each one polled.
+    const compared = (m: Map<string, string>) =>
+      [...m].filter(([k]) => !k.startsWith('driver.') && k !== 'ups.date' && k !== 'ups.time')
+    assert.deepEqual(compared(ours), compared(nut))
+    assert.match(ours.get('ups.date') ?? '', /^\d{4}-\d\d-\d\d$/)
   })
 
   it('an FSD on the nutshell UPS makes the real apcupsd run doshutdown', async () => {

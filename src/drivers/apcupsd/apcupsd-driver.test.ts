@@ -78,7 +78,7 @@ describe('apcupsd driver', () => {
     assert.equal(device.commState, 'ok')
     assert.equal(device.getValue('ups.status'), 'OB LB')
     assert.equal(device.getValue('battery.charge'), '9.0')
-    assert.equal(device.getValue('battery.runtime'), '120')
+    assert.equal(device.getValue('battery.runtime'), '120.0') // as NUT's apcupsd-ups
     assert.equal(device.getValue('driver.name'), 'apcupsd')
     await nis.stop()
     servers.pop()
