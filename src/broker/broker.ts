@@ -133,6 +133,18 @@ export async function startBroker(
       })
       await driverSockets.start()
     }
+    // Before the rules and the monitor, so that their firings and events are counted.
+    const integrations = mode === 'serve' ? config.integrations : undefined
+    if (integrations?.prometheus !== undefined) {
+      const { startPrometheusFace } = await import('./faces/prometheus.ts')
+      prometheus = await startPrometheusFace({
+        settings: integrations.prometheus,
+        store,
+        log,
+        server,
+      })
+    }
+    const metricsFace = prometheus
     const plan = watched(config, mode)
     if (plan.monitor !== undefined || (plan.rules?.files.length ?? 0) > 0) {
       const nut = server
@@ -147,6 +159,8 @@ export async function startBroker(
         logins: nut === undefined ? undefined : (device) => nut.loginCount(device),
         push: options.push,
         monitorOptions: options.monitorOptions,
+        onRuleAction:
+          metricsFace === undefined ? undefined : (request) => metricsFace.ruleAction(request),
         onMonitorExit: () => {
           if (mode === 'local-monitor' || mode === 'remote-monitor') {
             for (const listener of doneListeners) listener()
@@ -154,17 +168,7 @@ export async function startBroker(
         },
       })
     }
-    const integrations = mode === 'serve' ? config.integrations : undefined
-    if (integrations?.prometheus !== undefined) {
-      const { startPrometheusFace } = await import('./faces/prometheus.ts')
-      prometheus = await startPrometheusFace({
-        settings: integrations.prometheus,
-        store,
-        log,
-        server,
-        monitor: () => watch?.monitor?.monitor,
-      })
-    }
+    prometheus?.attachMonitor(watch?.monitor?.monitor)
     if (integrations?.apcupsd !== undefined) {
       const { startApcupsdFace } = await import('./faces/apcupsd-nis.ts')
       apcupsd = await startApcupsdFace({

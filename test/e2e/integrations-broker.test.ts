@@ -29,6 +29,7 @@ describe('integrations in the broker', () => {
       'ups.status: OL CHRG\nbattery.charge: 97\nups.load: 31\ndevice.mfr: Acme\ndevice.model: R1500\n',
     )
     await writeFile(join(dir, 'closet.dev'), 'ups.status: OL\nbattery.charge: 50\n')
+    await writeFile(join(dir, 'low.rules'), 'when battery.charge < 60 {\n  log "{ups} is low"\n}\n')
     await writeFile(
       join(dir, 'nutshell.yaml'),
       [
@@ -36,6 +37,7 @@ describe('integrations in the broker', () => {
         'devices:',
         '  - {name: rack, driver: dummy-ups, port: rack.dev}',
         '  - {name: closet, driver: dummy-ups, port: closet.dev}',
+        'rules: {files: [low.rules]}',
         'integrations:',
         `  prometheus: {listen: "127.0.0.1:${prom}"}`,
         `  apcupsd: {listen: "127.0.0.1:${nis}", device: closet}`,
@@ -76,6 +78,7 @@ describe('integrations in the broker', () => {
     assert.match(own, /nutshell_face_requests_total\{face="prometheus"\} \d+\n/)
     assert.match(own, /nutshell_face_errors_total\{face="prometheus",kind="500"\} 1\n/)
     assert.match(own, /nutshell_device_comm_state\{device="closet",state="ok"\} 1\n/)
+    assert.match(own, /nutshell_rule_firings_total\{rule="[^"]*low\.rules:1"\} 1\n/)
     const check = spawnSync('promtool', ['check', 'metrics'], { input: own, encoding: 'utf8' })
     assert.equal(check.status, 0, `${check.stdout}${check.stderr}`)
   })

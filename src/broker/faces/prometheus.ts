@@ -15,6 +15,7 @@ import { startPrometheusListener } from '../../integrations/prometheus/listener.
 import { nutExporterOptions } from '../../integrations/prometheus/nut-exporter.ts'
 import { NutshellMetrics } from '../../integrations/prometheus/nutshell-metrics.ts'
 import type { Monitor } from '../../monitor/monitor.ts'
+import type { ActionRequest } from '../../rules/action-sink.ts'
 import { defaultCmdvartabPath, loadDescriptions } from '../../server/descriptions.ts'
 import type { NutServer } from '../../server/nut-server.ts'
 
@@ -23,7 +24,6 @@ export interface PrometheusFaceContext {
   store: DeviceStore
   log: Logger
   server: NutServer | undefined
-  monitor: () => Monitor | undefined
 }
 
 export interface PrometheusFace {
@@ -31,6 +31,10 @@ export interface PrometheusFace {
   metrics: NutshellMetrics
   /** The standalone listener's port, when `listen` is set. */
   port: number | undefined
+  /** Counts the monitor's readings, notifications and shutdown (serve's in-process one). */
+  attachMonitor(monitor: Monitor | undefined): void
+  /** Every rule action: one firing per rule and moment (a firing may ask for several). */
+  ruleAction(request: ActionRequest): void
   stop(): Promise<void>
 }
 
@@ -53,7 +57,8 @@ export async function startPrometheusFace(context: PrometheusFaceContext): Promi
       if (status >= 400) scrapes.error(String(status))
     },
   })
-  const unwatch = watchMonitor(metrics, context.monitor)
+  let unwatch = () => {}
+  let lastFiring = ''
   const listen = settings.listen
   const listener =
     listen === undefined
@@ -63,6 +68,16 @@ export async function startPrometheusFace(context: PrometheusFaceContext): Promi
     handler,
     metrics,
     port: listener?.port,
+    attachMonitor(monitor) {
+      unwatch()
+      unwatch = watchMonitor(metrics, monitor)
+    },
+    ruleAction(request) {
+      const firing = `${request.rule}@${request.at}`
+      if (firing === lastFiring) return
+      lastFiring = firing
+      metrics.ruleFired(request.rule)
+    },
     async stop() {
       unwatch()
       await listener?.stop()
@@ -72,8 +87,7 @@ export async function startPrometheusFace(context: PrometheusFaceContext): Promi
 }
 
 /** The monitor's readings and notifications as metrics (the in-process monitor of serve). */
-function watchMonitor(metrics: NutshellMetrics, current: () => Monitor | undefined): () => void {
-  const monitor = current()
+function watchMonitor(metrics: NutshellMetrics, monitor: Monitor | undefined): () => void {
   if (monitor === undefined) return () => {}
   const observed = new Map<string, string | undefined>()
   let shuttingDown = false
