@@ -5,6 +5,7 @@ import { apcupsdPrograms } from '../../../test/helpers/apcupsd.ts'
 import { run } from '../../../test/helpers/processes.ts'
 import { systemClock } from '../../core/clock.ts'
 import { silentLogger } from '../../core/log.ts'
+import { ManualClock } from '../../core/manual-clock.ts'
 import { DeviceStore } from '../../devices/device-store.ts'
 import { encodeNisMessage, NisReader } from '../../protocol/apcupsd-nis/framing.ts'
 import { NisServer } from './nis-server.ts'
@@ -181,5 +182,41 @@ describe('apcupsd NIS face: real apcaccess', () => {
     assert.deepEqual(replies, [])
     const r = await run(apc.apcaccess, ['-h', `127.0.0.1:${server.port}`, '-p', 'UPSNAME'])
     assert.equal(r.stdout, 'myups\n')
+  })
+})
+
+describe('apcupsd NIS face: limits', () => {
+  it('closes idle connections and refuses more than the per-address limit', async () => {
+    const store = new DeviceStore()
+    store.add('ups').setCommState('ok')
+    const clock = new ManualClock()
+    const server = new NisServer({
+      store,
+      device: 'ups',
+      host: '127.0.0.1',
+      port: 0,
+      clock,
+      log: silentLogger(),
+      version: 'test',
+      limits: { maxConnectionsPerAddress: 2, idleTimeoutMs: 1000 },
+    })
+    await server.start()
+    after(() => server.stop())
+    const open = async () => {
+      const socket = connect(server.port, '127.0.0.1')
+      const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()))
+      socket.on('error', () => {})
+      await new Promise((resolve) => socket.once('connect', resolve))
+      return { socket, closed }
+    }
+    const a = await open()
+    const b = await open()
+    const c = await open()
+    await c.closed // the third from the same address
+    assert.equal(a.socket.destroyed, false)
+    clock.advance(1000)
+    await Promise.all([a.closed, b.closed])
+    const again = await ask(server.port, [encodeNisMessage('events')])
+    assert.deepEqual(again, [['Not available\n\0']])
   })
 })
