@@ -38,6 +38,10 @@ describe('integrations in the broker', () => {
         '  - {name: rack, driver: dummy-ups, port: rack.dev}',
         '  - {name: closet, driver: dummy-ups, port: closet.dev}',
         'rules: {files: [low.rules]}',
+        'users: [{name: mon, password: pw, upsmon: secondary}]',
+        'monitor:',
+        `  monitors: [{system: "rack@127.0.0.1:${nut}", user: mon, password: pw, role: secondary}]`,
+        '  shutdownCommand: /bin/true',
         'integrations:',
         `  prometheus: {listen: "127.0.0.1:${prom}"}`,
         `  apcupsd: {listen: "127.0.0.1:${nis}", device: closet}`,
@@ -72,12 +76,20 @@ describe('integrations in the broker', () => {
     assert.equal(access.stdout, '50.0 Percent\n')
     const own = await waitFor(async () => {
       const text = await (await fetch(`${url}/metrics`)).text()
-      return /nutshell_face_connections\{face="nut"\} 1\n/.test(text) ? text : undefined
+      return /nutshell_face_connections\{face="nut"\} 1\n/.test(text) &&
+        /nutshell_monitor_supply_online\{/.test(text)
+        ? text
+        : undefined
     })
     assert.match(own, /nutshell_face_requests_total\{face="apcupsd-nis"\} 1\n/)
     assert.match(own, /nutshell_face_requests_total\{face="prometheus"\} \d+\n/)
     assert.match(own, /nutshell_face_errors_total\{face="prometheus",kind="500"\} 1\n/)
     assert.match(own, /nutshell_device_comm_state\{device="closet",state="ok"\} 1\n/)
+    assert.match(
+      own,
+      new RegExp(`nutshell_monitor_supply_online\\{system="rack@127\\.0\\.0\\.1:${nut}"\\} 1\n`),
+    )
+    assert.match(own, /nutshell_monitor_shutting_down 0\n/)
     assert.match(own, /nutshell_rule_firings_total\{rule="[^"]*low\.rules:1"\} 1\n/)
     const check = spawnSync('promtool', ['check', 'metrics'], { input: own, encoding: 'utf8' })
     assert.equal(check.status, 0, `${check.stdout}${check.stderr}`)
