@@ -20,6 +20,8 @@ import type { RunningRules } from '../rules/start-rules.ts'
 import type { DriverSocketServer } from '../server/driver-socket/server.ts'
 import { createNutServer, type NutServer } from '../server/nut-server.ts'
 import { DeviceSet } from './devices.ts'
+import type { ApcupsdFace } from './faces/apcupsd-nis.ts'
+import type { PrometheusFace } from './faces/prometheus.ts'
 import { startupSummary } from './summary.ts'
 import { startWatch, type Watch } from './watch.ts'
 
@@ -53,6 +55,10 @@ export interface Broker {
   /** The running monitor (a new one after a remote monitor's reload). */
   readonly monitor: RunningMonitor | undefined
   readonly rules: RunningRules | undefined
+  /** `integrations.prometheus`: its handler (for the web face) and own listener. */
+  readonly prometheus: PrometheusFace | undefined
+  /** `integrations.apcupsd`: apcupsd's NIS face. */
+  readonly apcupsd: ApcupsdFace | undefined
   addresses(): ListenAddress[]
   /**
    * SIGHUP. serve: users and rules (devices and listeners stay as they are); upsd: the
@@ -99,7 +105,11 @@ export async function startBroker(
   let server: NutServer | undefined
   let driverSockets: DriverSocketServer | undefined
   let watch: Watch | undefined
+  let prometheus: PrometheusFace | undefined
+  let apcupsd: ApcupsdFace | undefined
   const stopParts = async (): Promise<void> => {
+    await apcupsd?.stop()
+    await prometheus?.stop()
     await watch?.stop()
     await server?.stop()
     await driverSockets?.stop()
@@ -128,6 +138,18 @@ export async function startBroker(
       })
       await driverSockets.start()
     }
+    // Before the rules and the monitor, so that their firings and events are counted.
+    const integrations = mode === 'serve' ? config.integrations : undefined
+    if (integrations?.prometheus !== undefined) {
+      const { startPrometheusFace } = await import('./faces/prometheus.ts')
+      prometheus = await startPrometheusFace({
+        settings: integrations.prometheus,
+        store,
+        log,
+        server,
+      })
+    }
+    const metricsFace = prometheus
     const plan = watched(config, mode)
     if (plan.monitor !== undefined || (plan.rules?.files.length ?? 0) > 0) {
       const nut = server
@@ -142,11 +164,24 @@ export async function startBroker(
         logins: nut === undefined ? undefined : (device) => nut.loginCount(device),
         push: options.push,
         monitorOptions: options.monitorOptions,
+        onRuleAction:
+          metricsFace === undefined ? undefined : (request) => metricsFace.ruleAction(request),
         onMonitorExit: () => {
           if (mode === 'local-monitor' || mode === 'remote-monitor') {
             for (const listener of doneListeners) listener()
           }
         },
+      })
+    }
+    prometheus?.attachMonitor(watch?.monitor?.monitor)
+    if (integrations?.apcupsd !== undefined) {
+      const { startApcupsdFace } = await import('./faces/apcupsd-nis.ts')
+      apcupsd = await startApcupsdFace({
+        settings: integrations.apcupsd,
+        store,
+        clock,
+        log,
+        stats: prometheus?.metrics.face('apcupsd-nis'),
       })
     }
   } catch (error) {
@@ -165,6 +200,8 @@ export async function startBroker(
       return watch?.monitor
     },
     rules: watch?.rules,
+    prometheus,
+    apcupsd,
     addresses: () => server?.addresses() ?? [],
     async reload(next) {
       switch (mode) {

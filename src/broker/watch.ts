@@ -17,6 +17,7 @@ import type { Logger } from '../core/log.ts'
 import type { DeviceStore } from '../devices/device-store.ts'
 import type { Monitor } from '../monitor/monitor.ts'
 import type { RunningMonitor, StartMonitorOptions } from '../monitor/start-monitor.ts'
+import type { ActionRequest } from '../rules/action-sink.ts'
 import type { RunningRules } from '../rules/start-rules.ts'
 
 export interface WatchOptions {
@@ -40,6 +41,8 @@ export interface WatchOptions {
   monitorOptions?: Partial<StartMonitorOptions> | undefined
   /** Called when the monitor stops itself after shutting down (SHUTDOWNEXIT). */
   onMonitorExit: () => void
+  /** Sees every action a rule asks for, before it runs (the metrics' rule firings). */
+  onRuleAction?: ((request: ActionRequest) => void) | undefined
 }
 
 export interface Watch {
@@ -184,11 +187,20 @@ async function startRulesFor(
     shutdown: hasMonitor ? async () => monitor()?.monitor.requestFsd() : undefined,
     hibernate: hasMonitor ? async () => monitor()?.monitor.requestHibernate() : undefined,
   })
+  const observe = options.onRuleAction
   return startRules({
     store,
     clock,
     log,
-    sink,
+    sink:
+      observe === undefined
+        ? sink
+        : {
+            run(request) {
+              observe(request)
+              sink.run(request)
+            },
+          },
     files: config.rules?.files ?? [],
     // The rules see REPLBATT and NOCOMM at the moments the monitor notifies them.
     ...(config.monitor === undefined

@@ -8,6 +8,7 @@
  * nothing here loads zod.
  */
 import type { z } from 'zod'
+import type { IntegrationsConfig } from './schema/integrations.ts'
 import type {
   commandSchema,
   deviceSchema,
@@ -167,6 +168,8 @@ export interface BrokerConfig {
   }
   /** ups.conf globals for NUT's C drivers (or `driverDefaults:` in YAML). */
   driverDefaults?: DriverDefaults
+  /** `integrations:` as validated (each face fills in its own defaults). */
+  integrations?: IntegrationsConfig
 }
 
 export const defaultServerLimits: ServerLimits = {

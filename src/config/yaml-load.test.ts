@@ -137,21 +137,14 @@ monitor:
     assert.equal(exit.value.monitor?.shutdownExit, true)
   })
 
-  it('refuses a section nutshell does not implement yet (integrations)', () => {
-    const r = load('integrations: {mqtt: {url: "mqtt://localhost"}}\n')
+  it('refuses an integration it does not know, naming the nearest', () => {
+    const r = load('integrations: {prometheu: {}}\n')
     assert.equal(r.ok, false)
     assert.deepEqual(
-      r.diagnostics.map((d) => [d.severity, d.code, d.line, d.column, d.message]),
-      [
-        [
-          'error',
-          'unsupported',
-          1,
-          1,
-          'nutshell does not implement integrations yet; this section would do nothing',
-        ],
-      ],
+      r.diagnostics.map((d) => [d.severity, d.code, d.line, d.column]),
+      [['error', 'unknown-key', 1, 16]],
     )
+    assert.match(r.diagnostics[0]?.advice ?? '', /did you mean 'prometheus'\?/)
   })
 
   it('reads rules and driver defaults', () => {

@@ -192,6 +192,7 @@ export function parseYamlConfig(
   }
   if (root.driverDefaults !== undefined)
     config.driverDefaults = mapDriverDefaults(root.driverDefaults)
+  if (root.integrations !== undefined) config.integrations = root.integrations
   return { ok: true, value: config, diagnostics: sortDiagnostics(ctx.diagnostics), locate }
 }
 

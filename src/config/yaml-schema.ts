@@ -10,6 +10,7 @@ import {
   notifyTypes,
   parseSystemName,
 } from '../protocol/nut-config/index.ts'
+import { integrationsSchema } from './schema/integrations.ts'
 import { powerRoadSchema } from './schema/power-road.ts'
 import {
   bool,
@@ -230,13 +231,11 @@ export const rootSchema = section({
   monitor: monitorSchema.optional(),
   rules: rulesSchema.optional(),
   driverDefaults: driverDefaultsSchema.optional(),
+  integrations: integrationsSchema.optional(),
 })
 
 /** Sections people may write that nutshell does not have yet, and what to say. */
-export const plannedSections: Record<string, string> = {
-  integrations:
-    'nutshell does not implement integrations yet; this section would do nothing\nremove it (see docs/configuration.md)',
-}
+export const plannedSections: Record<string, string> = {}
 
 /**
  * NUT's own spellings (upsmon.conf, upsd.conf, ups.conf, upsd.users), lower-cased, and the

@@ -13,7 +13,7 @@ import { resolveMode } from './dummy/mode.ts'
 import { LazyDriver } from './lazy-driver.ts'
 
 /** Driver names nutshell runs itself. */
-export const builtinDrivers = ['dummy-ups'] as const
+export const builtinDrivers = ['dummy-ups', 'apcupsd'] as const
 
 export function createDriver(config: DeviceConfig, device: Device, context: DriverContext): Driver {
   if (config.driver === 'dummy-ups') {
@@ -29,6 +29,13 @@ export function createDriver(config: DeviceConfig, device: Device, context: Driv
       const { ScriptDriver } = await import('./script/script-driver.ts')
       return new ScriptDriver(config, device, context)
     })
+  if (config.driver === 'apcupsd') {
+    // A real apcupsd's NIS (docs/integrations.md), not NUT's apcupsd-ups C driver.
+    return new LazyDriver(async () => {
+      const { ApcupsdDriver } = await import('./apcupsd/apcupsd-driver.ts')
+      return new ApcupsdDriver(config, device, context)
+    })
+  }
   return createExternalDriver(config, device, context)
 }
 

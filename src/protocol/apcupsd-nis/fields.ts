@@ -19,6 +19,11 @@ export interface NisField {
   format: FieldFormat
   /** NIS value = NUT value / scale (battery.runtime seconds → TIMELEFT minutes). */
   scale?: number
+  /**
+   * Decimals NUT's apcupsd-ups driver prints when it reads the field back (it writes
+   * TIMELEFT × 60 and NOMPOWER with `%.1f`: `2550.0`, `980.0`); the others keep the text.
+   */
+  nutDecimals?: number
 }
 
 const volts = (decimals: 1 | 2 = 1): FieldFormat => ({ kind: 'fixed', decimals, unit: 'Volts' })
@@ -35,6 +40,7 @@ export const measuredFields: readonly NisField[] = [
     nut: ['battery.runtime'],
     format: { kind: 'fixed', decimals: 1, unit: 'Minutes' },
     scale: 60,
+    nutDecimals: 1,
   },
   { key: 'MAXLINEV', nut: ['input.voltage.maximum'], format: volts() },
   { key: 'MINLINEV', nut: ['input.voltage.minimum'], format: volts() },
@@ -77,7 +83,12 @@ export const identityFields: readonly NisField[] = [
   { key: 'NOMOUTV', nut: ['output.voltage.nominal'], format: { kind: 'int', unit: 'Volts' } },
   { key: 'NOMINV', nut: ['input.voltage.nominal'], format: { kind: 'int', unit: 'Volts' } },
   { key: 'NOMBATTV', nut: ['battery.voltage.nominal'], format: volts() },
-  { key: 'NOMPOWER', nut: ['ups.realpower.nominal'], format: { kind: 'int', unit: 'Watts' } },
+  {
+    key: 'NOMPOWER',
+    nut: ['ups.realpower.nominal'],
+    format: { kind: 'int', unit: 'Watts' },
+    nutDecimals: 1,
+  },
   { key: 'NOMAPNT', nut: ['ups.power.nominal'], format: { kind: 'int', unit: 'VA' } },
   { key: 'HUMIDITY', nut: ['ambient.humidity'], format: percent },
   {
@@ -139,6 +150,7 @@ export function parseField(field: NisField, text: string): string | undefined {
       const number = Number(value.split(/\s+/)[0])
       if (!Number.isFinite(number)) return undefined
       const scaled = number * (field.scale ?? 1)
+      if (field.nutDecimals !== undefined) return scaled.toFixed(field.nutDecimals)
       return field.scale === undefined ? (value.split(/\s+/)[0] as string) : String(round(scaled))
     }
   }

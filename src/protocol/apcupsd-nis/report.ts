@@ -204,6 +204,12 @@ export function nutFromReport(report: ReadonlyMap<string, string>): NutFromRepor
   if (low !== undefined) variables.set('battery.charge.low', String(low))
   const minutes = numberOf(report.get('MINTIMEL')?.split(/\s+/)[0])
   if (minutes !== undefined) variables.set('battery.runtime.low', String(minutes * 60))
+  // As NUT's apcupsd-ups: DATE `2026-12-04 03:59:12 +0000` → ups.date and ups.time.
+  const date = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)/.exec(report.get('DATE')?.trim() ?? '')
+  if (date !== null) {
+    variables.set('ups.date', date[1] as string)
+    variables.set('ups.time', date[2] as string)
+  }
   const reason = report.get('LASTXFER')?.trim()
   if (reason) variables.set('input.transfer.reason', reason)
   const status = nutStatusFromNis(report.get('STATUS'), report.get('STATFLAG'))
