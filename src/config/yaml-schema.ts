@@ -278,7 +278,15 @@ const httpUrl: Validator<string> = (node, path, ctx) => {
 /** Kept as written until the integrations are built. */
 const anyMapping: Validator<Record<string, unknown>> = (node, path, ctx) => {
   if (node === null || (isScalar(node) && node.value === null)) return {}
-  const v: unknown = ctx.doc === undefined ? node.toJSON() : node.toJS(ctx.doc)
+  let v: unknown
+  try {
+    v = ctx.doc === undefined ? node.toJSON() : node.toJS(ctx.doc)
+  } catch (error) {
+    // The yaml library throws on an alias bomb ("billion laughs"): refuse, never throw.
+    const why = error instanceof Error ? error.message : String(error)
+    report(ctx, node, path, 'bad-value', `cannot be read: ${why}`, 'use fewer aliases (*name)')
+    return undefined
+  }
   if (typeof v !== 'object' || v === null || Array.isArray(v)) {
     report(
       ctx,
