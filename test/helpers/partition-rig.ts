@@ -263,6 +263,19 @@ ${extra}`
     })
   }
 
+  /** Waits until each role has notified `type` at least `count` times in all. */
+  async waitForNotify(roles: readonly string[], type: string, count = 1): Promise<void> {
+    await waitFor(
+      async () => {
+        const all = await this.notifications()
+        return roles.every(
+          (r) => all.filter((n) => n.role === r && n.type === type).length >= count,
+        )
+      },
+      { what: `${type} from ${roles.join(', ')}\n${this.outputs()}`, timeoutMs: 20_000 },
+    )
+  }
+
   async notifications(): Promise<NotifyLine[]> {
     return (await lines(join(this.base, 'notify.log'))).map((l) => {
       const [role = '', type = '', at = '0'] = l.split(' ')
