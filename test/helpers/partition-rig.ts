@@ -246,16 +246,19 @@ ${extra}`
     return result.code === 0 ? result.stdout.trim() : undefined
   }
 
-  /** Rewrites the dummy UPS's file and waits until the server serves the new status. */
-  async setStatus(status: string): Promise<void> {
+  /** Rewrites the dummy UPS's file (read at start, and within a second when it changes). */
+  async setStatusFile(status: string): Promise<void> {
     const path = join(this.base, 'etc', 'ups.dev')
-    await writeFile(
-      path,
-      `ups.status: ${status}\nbattery.charge: ${status.includes('LB') ? 5 : 90}\n`,
-    )
+    const charge = status.includes('LB') ? 5 : 90
+    await writeFile(path, `ups.status: ${status}\nbattery.charge: ${charge}\n`)
     // A rewrite within the same clock tick must still look changed to the driver.
     const now = Date.now() / 1000
     await utimes(path, now, now)
+  }
+
+  /** Rewrites the dummy UPS's file and waits until the server serves the new status. */
+  async setStatus(status: string): Promise<void> {
+    await this.setStatusFile(status)
     await waitFor(async () => (await this.probe(['ups.status']))?.endsWith(status), {
       what: `status ${status}`,
       timeoutMs: 10_000,
