@@ -13,9 +13,9 @@ import { assertBounded, fuzz, fuzzRuns, neverThrowsUntyped, noisyText } from '..
 // upsd.users, upsmon.conf, upssched.conf. A bad line must come back as a diagnostic that
 // points into the file, never as a throw or a silently changed setting.
 type Parse = (text: string, file?: string) => { diagnostics: ConfigDiagnostic[] }
-const parsers: Record<string, { parse: Parse; words: string[] }> = {
+const parsers = {
   'ups.conf': {
-    parse: parseUpsConf,
+    parse: parseUpsConf as Parse,
     words: [
       '[ups]',
       '[',
@@ -34,7 +34,7 @@ const parsers: Record<string, { parse: Parse; words: string[] }> = {
     ],
   },
   'upsd.conf': {
-    parse: parseUpsdConf,
+    parse: parseUpsdConf as Parse,
     words: [
       'LISTEN',
       '127.0.0.1',
@@ -51,7 +51,7 @@ const parsers: Record<string, { parse: Parse; words: string[] }> = {
     ],
   },
   'upsd.users': {
-    parse: parseUpsdUsers,
+    parse: parseUpsdUsers as Parse,
     words: [
       '[admin]',
       '[',
@@ -71,7 +71,7 @@ const parsers: Record<string, { parse: Parse; words: string[] }> = {
     ],
   },
   'upsmon.conf': {
-    parse: parseUpsmonConf,
+    parse: parseUpsmonConf as Parse,
     words: [
       'MONITOR',
       'ups@localhost:3493',
@@ -97,7 +97,7 @@ const parsers: Record<string, { parse: Parse; words: string[] }> = {
     ],
   },
   'upssched.conf': {
-    parse: parseUpsschedConf,
+    parse: parseUpsschedConf as Parse,
     words: [
       'CMDSCRIPT',
       'PIPEFN',
@@ -144,29 +144,33 @@ function assertPositioned(
   }
 }
 
-describe('fuzz: NUT config files', () => {
-  for (const [file, { parse, words }] of Object.entries(parsers)) {
-    const text = noisyText([...words, ...common], 60)
-    fuzz(
-      `${file}: never throws, every diagnostic points into the file, output bounded`,
-      text,
-      (input) => {
-        const result = neverThrowsUntyped(() => parse(input, file))
-        assert.ok(result !== undefined, 'parsers return, never throw')
-        assertPositioned(result.diagnostics, input, file)
-        assertBounded(result, input.length, { base: 4096, perUnit: 300 })
-      },
-    )
-    // Memory per input grows with the input, not faster: the same bound holds for files
-    // made of up to 12 copies of one (a quadratic cost would break it there).
-    fuzz(
-      `${file}: big files (k copies of one) keep the same bound per character`,
-      fc.tuple(text, fc.integer({ min: 2, max: 12 })),
-      ([input, k]) => {
-        const big = `${input}\n`.repeat(k)
-        assertBounded(parse(big, file), big.length, { base: 4096, perUnit: 300 })
-      },
-      { runs: Math.max(100, Math.floor(fuzzRuns / 20)) },
-    )
-  }
-})
+/** Registers the properties for some of the files (two test files share the work). */
+export function fuzzNutConfigs(files: ReadonlyArray<keyof typeof parsers>): void {
+  describe(`fuzz: NUT config files (${files.join(', ')})`, () => {
+    for (const file of files) {
+      const { parse, words } = parsers[file]
+      const text = noisyText([...words, ...common], 60)
+      fuzz(
+        `${file}: never throws, every diagnostic points into the file, output bounded`,
+        text,
+        (input) => {
+          const result = neverThrowsUntyped(() => parse(input, file))
+          assert.ok(result !== undefined, 'parsers return, never throw')
+          assertPositioned(result.diagnostics, input, file)
+          assertBounded(result, input.length, { base: 4096, perUnit: 300 })
+        },
+      )
+      // Memory per input grows with the input, not faster: the same bound holds for files
+      // made of up to 12 copies of one (a quadratic cost would break it there).
+      fuzz(
+        `${file}: big files (k copies of one) keep the same bound per character`,
+        fc.tuple(text, fc.integer({ min: 2, max: 12 })),
+        ([input, k]) => {
+          const big = `${input}\n`.repeat(k)
+          assertBounded(parse(big, file), big.length, { base: 4096, perUnit: 300 })
+        },
+        { runs: Math.max(100, Math.floor(fuzzRuns / 20)) },
+      )
+    }
+  })
+}
