@@ -135,8 +135,14 @@ export function parseYamlConfig(
   file: string,
   env: NodeJS.ProcessEnv = process.env,
 ): YamlParse {
+  // Our own line table: the yaml lexer stops recording line starts inside a broken flow
+  // collection, which put later diagnostics on the wrong line (found by test/fuzz).
   const lineCounter = new LineCounter()
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
+  lineCounter.addNewLine(0)
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+    lineCounter.addNewLine(i + 1)
+  }
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true })
   const ctx: YamlCtx = { file, lineCounter, diagnostics: [], doc }
   const locate = (path: readonly PathKey[], options: { key?: boolean } = {}) => {
     const offset = nodeAt(ctx, path, options)?.range?.[0]

@@ -305,7 +305,11 @@ export function encodeSocketMessage(message: SocketMessage): string {
     case 'PID':
       return `PID ${Math.trunc(message.pid)}`
     case 'OK':
-      return message.text === '' ? 'OK' : `OK ${clean(message.text)}`
+      // Word by word, as parsing joined them: a quote, `#` or backslash in the text stays
+      // text (sent raw, `OK "x` would not parse back).
+      return message.text === ''
+        ? 'OK'
+        : `OK ${clean(message.text).split(' ').map(encodeArgument).join(' ')}`
     case 'BROADCAST':
       return `BROADCAST ${Math.trunc(message.level)}`
     case 'SET': {

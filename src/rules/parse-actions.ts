@@ -68,6 +68,9 @@ export class ActionParser extends ExpressionParser {
         advice:
           'Actions: notify, log, exec, webhook, instcmd, set, fsd, shutdown, hibernate, start timer, cancel timer.',
       })
+      // Past the bad token first: one that starts a line would leave skipLine nothing to
+      // skip, and the block would ask for an action there forever (found by test/fuzz).
+      this.next()
       this.skipLine()
       return undefined
     }

@@ -11,12 +11,46 @@ import {
 
 /** Expressions: Pratt precedence climbing over a table (style.md section 6). */
 
+const maxTerms = 1000
+
 export class ExpressionParser extends TokenCursor {
   /** Expressions written in parentheses: `(a < b) == c` is not a chain. */
   protected readonly parenthesized = new WeakSet<Expr>()
 
+  /** Terms (values, brackets, unary operators) read in the current top-level expression. */
+  private terms = 0
+  private nesting = 0
+
   parseExpression(minPrecedence: number): Expr {
-    let left = this.parsePrefix()
+    if (this.nesting === 0) this.terms = 0
+    this.nesting++
+    try {
+      return this.parseOperators(minPrecedence)
+    } finally {
+      this.nesting--
+    }
+  }
+
+  /**
+   * One expression holds at most `maxTerms` terms: the tree's depth is bounded, so
+   * neither this parser nor the checker and compiler that walk the tree can overflow the
+   * stack on a hostile file (5,000 nested parentheses did; found by test/fuzz/rules).
+   */
+  private tooLong(token: Token): Expr {
+    this.error(
+      'RULE1006',
+      spanOf(token),
+      `This expression nests or chains more than ${maxTerms} terms.`,
+      {
+        advice: 'Split the condition into several rules.',
+      },
+    )
+    while (this.peek().kind !== '{' && this.peek().kind !== 'eof') this.next()
+    return { kind: 'missing', span: { start: token.start, end: this.previousEnd() } }
+  }
+
+  private parseOperators(minPrecedence: number): Expr {
+    let left = this.terms++ >= maxTerms ? this.tooLong(this.peek()) : this.parsePrefix()
     for (;;) {
       const token = this.peek()
       const op = this.infixOperator(token)
