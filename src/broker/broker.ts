@@ -94,7 +94,9 @@ export async function startBroker(
   let server: NutServer | undefined
   let driverSockets: DriverSocketServer | undefined
   let watch: Watch | undefined
+  const faces: Array<{ stop(): Promise<void> }> = []
   const stopParts = async (): Promise<void> => {
+    for (const face of faces.splice(0).reverse()) await face.stop()
     await watch?.stop()
     await server?.stop()
     await driverSockets?.stop()
@@ -123,6 +125,19 @@ export async function startBroker(
       })
       await driverSockets.start()
     }
+    // ---- integrations (h-mqtt): each face loaded only when configured ----
+    const integrations = mode === 'upsd' ? undefined : config.integrations
+    if (integrations?.mqtt !== undefined) {
+      const { startMqttFace } = await import('./faces/mqtt.ts')
+      const face = { config: integrations.mqtt, configDir: config.configDir, store, clock, log }
+      faces.push(startMqttFace(face))
+    }
+    if (integrations?.mdns?.enabled === true) {
+      const { startMdnsFace } = await import('./faces/mdns.ts')
+      const nutPort = server?.addresses()[0]?.port
+      faces.push(await startMdnsFace({ config: integrations.mdns, nutPort, log }))
+    }
+    // ---- end integrations (h-mqtt) ----
     const plan = watched(config, mode)
     if (plan.monitor !== undefined || (plan.rules?.files.length ?? 0) > 0) {
       const nut = server

@@ -8,6 +8,8 @@
  * nothing here loads zod.
  */
 import type { z } from 'zod'
+import type { MdnsConfig } from './schema/integrations-mdns.ts'
+import type { MqttConfig } from './schema/integrations-mqtt.ts'
 import type {
   commandSchema,
   deviceSchema,
@@ -165,6 +167,12 @@ export interface BrokerConfig {
   }
   /** ups.conf globals for NUT's C drivers (or `driverDefaults:` in YAML). */
   driverDefaults?: DriverDefaults
+  // ---- integrations (h-mqtt) ----
+  integrations?: {
+    mqtt?: MqttConfig
+    mdns?: MdnsConfig
+  }
+  // ---- end integrations (h-mqtt) ----
 }
 
 export const defaultServerLimits: ServerLimits = {

@@ -137,20 +137,24 @@ monitor:
     assert.equal(exit.value.monitor?.shutdownExit, true)
   })
 
-  it('refuses a section nutshell does not implement yet (integrations)', () => {
-    const r = load('integrations: {mqtt: {url: "mqtt://localhost"}}\n')
-    assert.equal(r.ok, false)
+  it('reads integrations.mqtt and .mdns with their defaults', () => {
+    const r = load('integrations: {mqtt: {url: "mqtt://localhost"}, mdns: {}}\n')
+    assert.ok(r.ok, JSON.stringify(r.diagnostics))
+    assert.deepEqual(r.value.integrations, {
+      mqtt: {
+        url: 'mqtt://localhost',
+        prefix: 'nutshell',
+        site: 'local',
+        keepalive: 30_000,
+        stateQos: 1,
+      },
+      mdns: { enabled: true },
+    })
+    const bad = load('integrations: {mqtt: {url: "mqtt://localhost", site: "a/b"}}\n')
+    assert.equal(bad.ok, false)
     assert.deepEqual(
-      r.diagnostics.map((d) => [d.severity, d.code, d.line, d.column, d.message]),
-      [
-        [
-          'error',
-          'unsupported',
-          1,
-          1,
-          'nutshell does not implement integrations yet; this section would do nothing',
-        ],
-      ],
+      bad.diagnostics.map((d) => [d.code, d.message]),
+      [['bad-value', "'a/b' cannot be an MQTT topic level"]],
     )
   })
 

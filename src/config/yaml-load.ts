@@ -192,6 +192,15 @@ export function parseYamlConfig(
   }
   if (root.driverDefaults !== undefined)
     config.driverDefaults = mapDriverDefaults(root.driverDefaults)
+  // ---- integrations (h-mqtt) ----
+  if (root.integrations !== undefined) {
+    const { mqtt, mdns } = root.integrations
+    config.integrations = {
+      ...(mqtt === undefined ? {} : { mqtt }),
+      ...(mdns === undefined ? {} : { mdns }),
+    }
+  }
+  // ---- end integrations (h-mqtt) ----
   return { ok: true, value: config, diagnostics: sortDiagnostics(ctx.diagnostics), locate }
 }
 

@@ -10,6 +10,9 @@ import {
   notifyTypes,
   parseSystemName,
 } from '../protocol/nut-config/index.ts'
+// ---- integrations (h-mqtt): mqtt, mdns ----
+import { mdnsSchema } from './schema/integrations-mdns.ts'
+import { mqttSchema } from './schema/integrations-mqtt.ts'
 import {
   bool,
   checkedText,
@@ -24,6 +27,8 @@ import {
   section,
   text,
 } from './schema-kit.ts'
+
+// ---- end integrations (h-mqtt) ----
 
 const port = int({ min: 1, max: 65535 })
 
@@ -219,7 +224,7 @@ export const rulesSchema = z.strictObject({
 /**
  * The whole file. Top-level `x-...` keys (anchors to share, `x-password: &pw "..."`) are
  * taken out before validation (yaml-load.ts). A section nutshell does not implement yet
- * (`integrations:`) is not in the schema, so it is an error, never silently accepted.
+ * is not in the schema, so it is an error, never silently accepted.
  */
 export const rootSchema = section({
   server: serverSchema.optional(),
@@ -228,13 +233,16 @@ export const rootSchema = section({
   monitor: monitorSchema.optional(),
   rules: rulesSchema.optional(),
   driverDefaults: driverDefaultsSchema.optional(),
+  // ---- integrations (h-mqtt): mqtt, mdns; prometheus and apcupsd come from integrations.ts ----
+  integrations: section({
+    mqtt: mqttSchema.optional(),
+    mdns: mdnsSchema.optional(),
+  }).optional(),
+  // ---- end integrations (h-mqtt) ----
 })
 
 /** Sections people may write that nutshell does not have yet, and what to say. */
-export const plannedSections: Record<string, string> = {
-  integrations:
-    'nutshell does not implement integrations yet; this section would do nothing\nremove it (see docs/configuration.md)',
-}
+export const plannedSections: Record<string, string> = {}
 
 /**
  * NUT's own spellings (upsmon.conf, upsd.conf, ups.conf, upsd.users), lower-cased, and the

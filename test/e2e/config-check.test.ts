@@ -72,7 +72,7 @@ describe('nutshell config check | show | convert', () => {
       at('listen.yaml'),
       'server:\n  listen:\n    - 127.0.0.1:1234\n    - 127.0.0.1:1234\n',
     )
-    await writeFile(at('integrations.yaml'), 'integrations:\n  mqtt: {url: "mqtt://x"}\n')
+    await writeFile(at('integrations.yaml'), 'integrations:\n  mqtt: {url: "http://x"}\n')
     await writeFile(
       at('spellings.yaml'),
       'monitor:\n  shutdownCmd: /sbin/poweroff\n  POWERDOWNFLAG: /etc/killpower\n',
@@ -251,12 +251,12 @@ describe('nutshell config check | show | convert', () => {
     assert.doesNotMatch(result(['check', at('monitor-ok')]).stderr, /insecure-permissions/)
   })
 
-  it('refuses integrations: (not implemented yet) and names NUT spellings and indentation', () => {
+  it('refuses a wrong MQTT broker URL and names NUT spellings and indentation', () => {
     const r = result(['check', at('integrations.yaml')])
     assert.equal(r.code, 1)
     assert.match(
       r.stderr,
-      /integrations\.yaml:1:1 error unsupported: nutshell does not implement integrations yet/,
+      /integrations\.yaml:2:\d+ error bad-value: 'http:\/\/x' is not an MQTT broker URL/,
     )
     const s = result(['check', at('spellings.yaml')])
     assert.equal(s.code, 1)
