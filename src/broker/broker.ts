@@ -138,6 +138,11 @@ export async function startBroker(
       faces.push(await startMdnsFace({ config: integrations.mdns, nutPort, log }))
     }
     // ---- end integrations (h-mqtt) ----
+    // notify.channels: built once, shared by the monitor and the rules (one queue each).
+    const serviceChannels =
+      mode !== 'upsd' && (config.notify?.channels?.length ?? 0) > 0 && config.notify !== undefined
+        ? await buildServiceChannels(config, clock, log)
+        : undefined
     const plan = watched(config, mode)
     if (plan.monitor !== undefined || (plan.rules?.files.length ?? 0) > 0) {
       const nut = server
@@ -151,6 +156,7 @@ export async function startBroker(
         localPorts: nut?.addresses().map((a) => a.port),
         logins: nut === undefined ? undefined : (device) => nut.loginCount(device),
         push: options.push,
+        serviceChannels,
         monitorOptions: options.monitorOptions,
         onMonitorExit: () => {
           if (mode === 'local-monitor' || mode === 'remote-monitor') {
@@ -211,6 +217,19 @@ export async function startBroker(
       return stopping
     },
   }
+}
+
+async function buildServiceChannels(config: BrokerConfig, clock: Clock, log: Logger) {
+  const [{ serviceChannels }, { resolveConfigPath }] = await Promise.all([
+    import('../actions/channels/index.ts'),
+    import('../config/from-nut.ts'),
+  ])
+  if (config.notify === undefined) return undefined
+  return serviceChannels(config.notify, {
+    clock,
+    log,
+    resolvePath: (path) => resolveConfigPath(config.configDir, path),
+  })
 }
 
 /**

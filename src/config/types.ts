@@ -10,6 +10,7 @@
 import type { z } from 'zod'
 import type { MdnsConfig } from './schema/integrations-mdns.ts'
 import type { MqttConfig } from './schema/integrations-mqtt.ts'
+import type { NotifyConfig } from './schema/notify.ts'
 import type {
   commandSchema,
   deviceSchema,
@@ -173,6 +174,8 @@ export interface BrokerConfig {
     mdns?: MdnsConfig
   }
   // ---- end integrations (h-mqtt) ----
+  /** notify.channels: ntfy, e-mail, Gotify, Telegram, Discord, Slack (docs/notifications.md). */
+  notify?: NotifyConfig
 }
 
 export const defaultServerLimits: ServerLimits = {

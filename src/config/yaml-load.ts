@@ -201,6 +201,7 @@ export function parseYamlConfig(
     }
   }
   // ---- end integrations (h-mqtt) ----
+  if (root.notify !== undefined) config.notify = root.notify
   return { ok: true, value: config, diagnostics: sortDiagnostics(ctx.diagnostics), locate }
 }
 

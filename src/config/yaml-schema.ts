@@ -10,9 +10,9 @@ import {
   notifyTypes,
   parseSystemName,
 } from '../protocol/nut-config/index.ts'
-// ---- integrations (h-mqtt): mqtt, mdns ----
 import { mdnsSchema } from './schema/integrations-mdns.ts'
 import { mqttSchema } from './schema/integrations-mqtt.ts'
+import { notifySchema } from './schema/notify.ts'
 import {
   bool,
   checkedText,
@@ -27,8 +27,6 @@ import {
   section,
   text,
 } from './schema-kit.ts'
-
-// ---- end integrations (h-mqtt) ----
 
 const port = int({ min: 1, max: 65535 })
 
@@ -239,6 +237,7 @@ export const rootSchema = section({
     mdns: mdnsSchema.optional(),
   }).optional(),
   // ---- end integrations (h-mqtt) ----
+  notify: notifySchema.optional(),
 })
 
 /** Sections people may write that nutshell does not have yet, and what to say. */

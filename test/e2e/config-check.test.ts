@@ -291,6 +291,8 @@ describe('nutshell config check | show | convert', () => {
       'monitor',
       'rules',
       'driverDefaults',
+      'integrations',
+      'notify',
     ])
   })
 
