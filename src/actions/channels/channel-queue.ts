@@ -56,7 +56,8 @@ export interface ChannelQueueOptions {
 
 interface Item {
   notice: Notice
-  done: () => void
+  /** The last error when the notice was given up, undefined when it was sent. */
+  done: (error: string | undefined) => void
 }
 
 export class ChannelQueue implements NotifyChannel {
@@ -77,11 +78,18 @@ export class ChannelQueue implements NotifyChannel {
   }
 
   /** Queues the notice; the promise settles once it was sent or given up (never rejects). */
-  deliver(notice: Notice): Promise<void> {
+  async deliver(notice: Notice): Promise<void> {
+    await this.send(notice)
+  }
+
+  /** As deliver, and says how it ended: undefined when sent, else the last error. */
+  async send(notice: Notice): Promise<string | undefined> {
     if (this.queue.length >= (this.options.maxQueue ?? 100)) {
-      return this.options.deadLetters.add(this.letter(notice, 'the channel queue is full', 0))
+      const error = 'the channel queue is full'
+      await this.options.deadLetters.add(this.letter(notice, error, 0))
+      return error
     }
-    return new Promise<void>((done) => {
+    return new Promise<string | undefined>((done) => {
       this.queue.push({ notice, done })
       void this.pump()
     })
@@ -112,8 +120,7 @@ export class ChannelQueue implements NotifyChannel {
     try {
       for (let item = this.queue.shift(); item !== undefined; item = this.queue.shift()) {
         await this.waitForRate()
-        await this.attempts(item.notice)
-        item.done()
+        item.done(await this.attempts(item.notice))
       }
     } finally {
       this.running = false
@@ -136,7 +143,7 @@ export class ChannelQueue implements NotifyChannel {
     }
   }
 
-  private async attempts(notice: Notice): Promise<void> {
+  private async attempts(notice: Notice): Promise<string | undefined> {
     const { retries, retryDelayMs, clock, log } = this.options
     const rendered = this.render(notice)
     let last = ''
@@ -144,18 +151,19 @@ export class ChannelQueue implements NotifyChannel {
       try {
         await this.attempt(rendered)
         log.debug({ channel: this.name, type: notice.type, attempt }, 'notification sent')
-        return
+        return undefined
       } catch (error) {
         last = describeError(error)
         const failure = error instanceof SendFailure ? error : undefined
         log.warn({ channel: this.name, attempt, err: last }, 'notification attempt failed')
         if (failure?.permanent === true || attempt === retries) {
           await this.options.deadLetters.add(this.letter(notice, last, attempt + 1))
-          return
+          return last
         }
         await sleep(clock, failure?.retryAfterMs ?? retryDelayMs * 2 ** attempt)
       }
     }
+    return last
   }
 
   /** One try, bounded by the timeout whether or not the transport honours the abort. */
