@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { chmod, copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { freePort } from './ports.ts'
@@ -36,19 +36,46 @@ export interface Mosquitto {
 
 export const mosquittoPath = '/usr/sbin/mosquitto'
 
-export async function startMosquitto(): Promise<Mosquitto> {
+export interface MosquittoOptions {
+  /** A second listener with TLS (PEM files) and this login required on it. */
+  tls?: { certFile: string; keyFile: string; user: string; password: string }
+}
+
+export async function startMosquitto(
+  options: MosquittoOptions = {},
+): Promise<Mosquitto & { tlsPort?: number }> {
   const dir = await mkdtemp(join(tmpdir(), 'ns-mosquitto-'))
   const port = await freePort()
   const conf = join(dir, 'mosquitto.conf')
-  await writeFile(
-    conf,
-    `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest stderr\n`,
-  )
+  let text = `per_listener_settings true\nlistener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest stderr\n`
+  let tlsPort: number | undefined
+  if (options.tls !== undefined) {
+    tlsPort = await freePort()
+    const passwords = join(dir, 'passwd')
+    const made = await run('/usr/bin/mosquitto_passwd', [
+      '-b',
+      '-c',
+      passwords,
+      options.tls.user,
+      options.tls.password,
+    ])
+    if (made.code !== 0) throw new Error(`mosquitto_passwd: ${made.stderr}`)
+    // mosquitto started as root reads these as the `mosquitto` user: copies it can read.
+    await chmod(dir, 0o755)
+    const certFile = join(dir, 'server-cert.pem')
+    const keyFile = join(dir, 'server-key.pem')
+    await copyFile(options.tls.certFile, certFile)
+    await copyFile(options.tls.keyFile, keyFile)
+    for (const file of [certFile, keyFile, passwords]) await chmod(file, 0o644)
+    text += `listener ${tlsPort} 127.0.0.1\ncertfile ${certFile}\nkeyfile ${keyFile}\nallow_anonymous false\npassword_file ${passwords}\n`
+  }
+  await writeFile(conf, text)
   let child: ChildProcess | undefined
   const start = async () => {
     child = spawn(mosquittoPath, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] })
     child.stderr?.resume()
     await waitFor(() => canConnect(port), { what: `mosquitto on ${port}` })
+    if (tlsPort !== undefined) await waitFor(() => canConnect(tlsPort as number))
   }
   const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
     const c = child
@@ -78,6 +105,7 @@ export async function startMosquitto(): Promise<Mosquitto> {
     ...(retainedOnly ? ['--retained-only'] : []),
   ]
   return {
+    ...(tlsPort === undefined ? {} : { tlsPort }),
     port,
     url: `mqtt://127.0.0.1:${port}`,
     stop,
