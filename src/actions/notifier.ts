@@ -30,6 +30,8 @@ export interface NotifierOptions {
   wall?: ChannelOverride
   /** Replaces the registered channels (a new channel under test). */
   channels?: readonly NotifyChannel[]
+  /** Service channels (notify.channels), which choose by type themselves. */
+  serviceChannels?: readonly NotifyChannel[]
 }
 
 /**
@@ -64,8 +66,13 @@ export class Notifier {
     const notice = { type, ups: upsName, text: message }
     for (const flag of ordered) {
       for (const channel of this.channels) {
-        if (channel.name === flag) this.track(channel.deliver(notice))
+        if (channel.accepts === undefined && channel.name === flag)
+          this.track(channel.deliver(notice))
       }
+    }
+    // Each service channel has its own queue: a dead one delays nothing here.
+    for (const channel of [...this.channels, ...(this.options.serviceChannels ?? [])]) {
+      if (channel.accepts?.(type) === true) this.track(channel.deliver(notice))
     }
     return notification
   }

@@ -22,6 +22,11 @@ export interface NotifyChannel {
    * every notice of their consumer.
    */
   readonly name: string
+  /**
+   * Service channels (ntfy, e-mail, ...) choose by notify type themselves (`events:` in
+   * the config; RULE for a rule's notify). Channels without it are chosen by name.
+   */
+  accepts?(type: string): boolean
   deliver(notice: Notice): Promise<void>
 }
 

@@ -20,6 +20,8 @@ export interface RulesSinkOptions {
   notifyCommand?: CommandSpec | undefined
   /** Webhooks every `notify` is posted to. */
   notifyWebhooks?: readonly string[]
+  /** Service channels (notify.channels); those whose events take RULE get every `notify`. */
+  serviceChannels?: readonly NotifyChannel[]
   /** The monitor's shutdown path (forced shutdown, as `nutshell monitor -c fsd`). */
   shutdown?: (() => Promise<void>) | undefined
   /** The monitor's hibernate path. */
@@ -45,7 +47,9 @@ export class RulesSink implements ActionSink {
       runner,
       notifyCommand,
       webhooks: notifyWebhooks,
-    }).filter((c) => c.name === 'webhook' || (c.name === 'EXEC' && notifyCommand !== undefined))
+    })
+      .filter((c) => c.name === 'webhook' || (c.name === 'EXEC' && notifyCommand !== undefined))
+      .concat((options.serviceChannels ?? []).filter((c) => c.accepts?.('RULE') === true))
   }
 
   run(request: ActionRequest): void {

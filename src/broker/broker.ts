@@ -107,7 +107,9 @@ export async function startBroker(
   let watch: Watch | undefined
   let prometheus: PrometheusFace | undefined
   let apcupsd: ApcupsdFace | undefined
+  const faces: Array<{ stop(): Promise<void> }> = []
   const stopParts = async (): Promise<void> => {
+    for (const face of faces.splice(0).reverse()) await face.stop()
     await apcupsd?.stop()
     await prometheus?.stop()
     await watch?.stop()
@@ -150,6 +152,23 @@ export async function startBroker(
       })
     }
     const metricsFace = prometheus
+    // MQTT and mDNS run in the monitor modes too (mDNS advertises only a served NUT port).
+    const everywhere = mode === 'upsd' ? undefined : config.integrations
+    if (everywhere?.mqtt !== undefined) {
+      const { startMqttFace } = await import('./faces/mqtt.ts')
+      const face = { config: everywhere.mqtt, configDir: config.configDir, store, clock, log }
+      faces.push(startMqttFace(face))
+    }
+    if (everywhere?.mdns?.enabled === true) {
+      const { startMdnsFace } = await import('./faces/mdns.ts')
+      const nutPort = server?.addresses()[0]?.port
+      faces.push(await startMdnsFace({ config: everywhere.mdns, nutPort, log }))
+    }
+    // notify.channels: built once, shared by the monitor and the rules (one queue each).
+    const serviceChannels =
+      mode !== 'upsd' && (config.notify?.channels?.length ?? 0) > 0 && config.notify !== undefined
+        ? await buildServiceChannels(config, clock, log)
+        : undefined
     const plan = watched(config, mode)
     if (plan.monitor !== undefined || (plan.rules?.files.length ?? 0) > 0) {
       const nut = server
@@ -163,6 +182,7 @@ export async function startBroker(
         localPorts: nut?.addresses().map((a) => a.port),
         logins: nut === undefined ? undefined : (device) => nut.loginCount(device),
         push: options.push,
+        serviceChannels,
         monitorOptions: options.monitorOptions,
         onRuleAction:
           metricsFace === undefined ? undefined : (request) => metricsFace.ruleAction(request),
@@ -240,6 +260,19 @@ export async function startBroker(
       return stopping
     },
   }
+}
+
+async function buildServiceChannels(config: BrokerConfig, clock: Clock, log: Logger) {
+  const [{ serviceChannels }, { resolveConfigPath }] = await Promise.all([
+    import('../actions/channels/index.ts'),
+    import('../config/from-nut.ts'),
+  ])
+  if (config.notify === undefined) return undefined
+  return serviceChannels(config.notify, {
+    clock,
+    log,
+    resolvePath: (path) => resolveConfigPath(config.configDir, path),
+  })
 }
 
 /**

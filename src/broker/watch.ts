@@ -10,6 +10,8 @@
  *   ups.status has OB`, `on ONBATT`, `on COMMBAD` and timers work; comparisons on other
  *   variables are false (missing), as the language says.
  */
+
+import type { NotifyChannel } from '../actions/notify-channel.ts'
 import type { BrokerConfig, MonitorConfig } from '../config/types.ts'
 import type { Clock } from '../core/clock.ts'
 import { describeError } from '../core/errors.ts'
@@ -39,6 +41,8 @@ export interface WatchOptions {
   push?: boolean | undefined
   /** Extra monitor options (tests, benchmarks). */
   monitorOptions?: Partial<StartMonitorOptions> | undefined
+  /** notify.channels, shared by the monitor and the rules. */
+  serviceChannels?: readonly NotifyChannel[] | undefined
   /** Called when the monitor stops itself after shutting down (SHUTDOWNEXIT). */
   onMonitorExit: () => void
   /** Sees every action a rule asks for, before it runs (the metrics' rule firings). */
@@ -81,6 +85,9 @@ export async function startWatch(options: WatchOptions): Promise<Watch> {
       ...(options.localPorts === undefined ? {} : { localPorts: options.localPorts }),
       ...(options.logins === undefined ? {} : { logins: options.logins }),
       ...(options.push === undefined ? {} : { push: options.push }),
+      ...(options.serviceChannels === undefined
+        ? {}
+        : { serviceChannels: options.serviceChannels }),
       ...options.monitorOptions,
       // Followed before its first poll: an early SHUTDOWN still reaches the rules.
       beforeStart: follow,
@@ -184,6 +191,7 @@ async function startRulesFor(
     runner: new CommandRunner({ clock, log }),
     notifyCommand: config.monitor?.notifyCommand,
     notifyWebhooks: config.rules?.notifyWebhooks ?? [],
+    ...(options.serviceChannels === undefined ? {} : { serviceChannels: options.serviceChannels }),
     shutdown: hasMonitor ? async () => monitor()?.monitor.requestFsd() : undefined,
     hibernate: hasMonitor ? async () => monitor()?.monitor.requestHibernate() : undefined,
   })

@@ -61,6 +61,11 @@ const commands: Record<string, Command> = {
     },
     load: () => import('./commands/rules.ts'),
   },
+  notify: {
+    summary: 'try notification channels',
+    subcommands: { test: 'send a test message through a notification channel' },
+    load: () => import('./commands/notify.ts'),
+  },
   help: {
     summary: "this list, or a command's help (help COMMAND)",
     load: async () => ({ run: help }),

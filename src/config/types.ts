@@ -9,6 +9,7 @@
  */
 import type { z } from 'zod'
 import type { IntegrationsConfig } from './schema/integrations.ts'
+import type { NotifyConfig } from './schema/notify.ts'
 import type {
   commandSchema,
   deviceSchema,
@@ -170,6 +171,8 @@ export interface BrokerConfig {
   driverDefaults?: DriverDefaults
   /** `integrations:` as validated (each face fills in its own defaults). */
   integrations?: IntegrationsConfig
+  /** notify.channels: ntfy, e-mail, Gotify, Telegram, Discord, Slack (docs/notifications.md). */
+  notify?: NotifyConfig
 }
 
 export const defaultServerLimits: ServerLimits = {

@@ -147,6 +147,27 @@ monitor:
     assert.match(r.diagnostics[0]?.advice ?? '', /did you mean 'prometheus'\?/)
   })
 
+  it('reads integrations.mqtt and .mdns with their defaults', () => {
+    const r = load('integrations: {mqtt: {url: "mqtt://localhost"}, mdns: {}}\n')
+    assert.ok(r.ok, JSON.stringify(r.diagnostics))
+    assert.deepEqual(r.value.integrations, {
+      mqtt: {
+        url: 'mqtt://localhost',
+        prefix: 'nutshell',
+        site: 'local',
+        keepalive: 30_000,
+        stateQos: 1,
+      },
+      mdns: { enabled: true },
+    })
+    const bad = load('integrations: {mqtt: {url: "mqtt://localhost", site: "a/b"}}\n')
+    assert.equal(bad.ok, false)
+    assert.deepEqual(
+      bad.diagnostics.map((d) => [d.code, d.message]),
+      [['bad-value', "'a/b' cannot be an MQTT topic level"]],
+    )
+  })
+
   it('reads rules and driver defaults', () => {
     const r = load(`
 rules: {files: [a.rules, /etc/b.rules], notifyWebhooks: ["https://hooks.example.com/ups"]}

@@ -199,6 +199,7 @@ export function parseYamlConfig(
   if (root.driverDefaults !== undefined)
     config.driverDefaults = mapDriverDefaults(root.driverDefaults)
   if (root.integrations !== undefined) config.integrations = root.integrations
+  if (root.notify !== undefined) config.notify = root.notify
   return { ok: true, value: config, diagnostics: sortDiagnostics(ctx.diagnostics), locate }
 }
 

@@ -11,6 +11,7 @@ import {
   parseSystemName,
 } from '../protocol/nut-config/index.ts'
 import { integrationsSchema } from './schema/integrations.ts'
+import { notifySchema } from './schema/notify.ts'
 import { powerRoadSchema } from './schema/power-road.ts'
 import {
   bool,
@@ -222,7 +223,7 @@ export const rulesSchema = z.strictObject({
 /**
  * The whole file. Top-level `x-...` keys (anchors to share, `x-password: &pw "..."`) are
  * taken out before validation (yaml-load.ts). A section nutshell does not implement yet
- * (`integrations:`) is not in the schema, so it is an error, never silently accepted.
+ * is not in the schema, so it is an error, never silently accepted.
  */
 export const rootSchema = section({
   server: serverSchema.optional(),
@@ -232,6 +233,7 @@ export const rootSchema = section({
   rules: rulesSchema.optional(),
   driverDefaults: driverDefaultsSchema.optional(),
   integrations: integrationsSchema.optional(),
+  notify: notifySchema.optional(),
 })
 
 /** Sections people may write that nutshell does not have yet, and what to say. */

@@ -42,6 +42,8 @@ export interface StartMonitorOptions {
   linkFor?: (monitor: MonitoredUps) => UpsLink | undefined
   syslog?: NotifierOptions['syslog']
   wall?: NotifierOptions['wall']
+  /** notify.channels (ntfy, e-mail, ...), shared with the rules. */
+  serviceChannels?: NotifierOptions['serviceChannels']
   /** Ask remote nutshell servers for pushed changes (default true). */
   push?: boolean
   /** Limits of the NOTIFYCMD runner (defaults: 4 at once, 30 s each). */
@@ -87,6 +89,7 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Runnin
     notifyMessages: config.notifyMessages,
     ...(options.syslog === undefined ? {} : { syslog: options.syslog }),
     ...(options.wall === undefined ? {} : { wall: options.wall }),
+    ...(options.serviceChannels === undefined ? {} : { serviceChannels: options.serviceChannels }),
   })
   if (config.powerDownFlag !== undefined && (await clearPowerDownFlag(config.powerDownFlag))) {
     log.info({ path: config.powerDownFlag }, 'removed a left-over power-down flag')

@@ -292,6 +292,7 @@ describe('nutshell config check | show | convert', () => {
       'rules',
       'driverDefaults',
       'integrations',
+      'notify',
     ])
   })
 

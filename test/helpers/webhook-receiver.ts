@@ -11,6 +11,8 @@ export interface ReceivedWebhook {
   /** The request path (and query), e.g. `/hook`. */
   path: string
   contentType: string | undefined
+  /** Every request header, names in lower case. */
+  headers: Record<string, string | string[] | undefined>
   /** The body as sent. */
   text: string
   /** The body parsed as JSON; undefined when it is not JSON. */
@@ -29,6 +31,8 @@ export interface WebhookReceiverOptions {
   status?: (path: string) => number
   /** false: read nothing and never answer (a receiver that hangs). */
   answer?: boolean
+  /** The body answered (default none), e.g. Slack's `ok` or Telegram's JSON. */
+  reply?: (path: string) => string
 }
 
 export async function startWebhookReceiver(
@@ -48,11 +52,12 @@ export async function startWebhookReceiver(
         method: request.method ?? '',
         path,
         contentType: request.headers['content-type'],
+        headers: { ...request.headers },
         text,
         body: parseJson(text),
       })
       response.statusCode = options.status?.(path) ?? 204
-      response.end()
+      response.end(options.reply?.(path) ?? '')
     })
   })
   server.listen(0, '127.0.0.1')

@@ -14,6 +14,12 @@ import { webhookChannel } from './webhook.ts'
 
 export type { ChannelOverride } from './system-tools.ts'
 
+import type { NotifyConfig } from '../../config/schema/notify.ts'
+import { ChannelQueue } from './channel-queue.ts'
+import { DeadLetterLog } from './dead-letter.ts'
+import { emailSend } from './email.ts'
+import { httpSend } from './http-services.ts'
+
 export interface ChannelSettings {
   /** For webhook timeouts and timestamps (default the system clock). */
   clock?: Clock
@@ -37,4 +43,40 @@ export function notifyChannels(settings: ChannelSettings): NotifyChannel[] {
     wallChannel(runner, settings.wall),
     ...(settings.webhooks ?? []).map((url) => webhookChannel(url, { clock, log })),
   ]
+}
+
+/**
+ * The service channels of `notify.channels` (ntfy, gotify, telegram, discord, slack,
+ * email), each on its own queue. Built once per broker: the monitor and the rules share
+ * them, and so share each channel's rate limit.
+ */
+export function serviceChannels(
+  config: NotifyConfig,
+  options: { clock?: Clock; log: Logger; resolvePath: (path: string) => string },
+): ChannelQueue[] {
+  const clock = options.clock ?? systemClock
+  const log = options.log.child({ face: 'notify' })
+  const deadLetters = new DeadLetterLog({
+    file:
+      config.deadLetterFile === undefined ? undefined : options.resolvePath(config.deadLetterFile),
+    max: config.deadLetterMax,
+    log,
+  })
+  return (config.channels ?? []).map(
+    (channel) =>
+      new ChannelQueue({
+        name: channel.name,
+        events: channel.events ?? 'all',
+        template: channel.template,
+        rateLimit: channel.rateLimit,
+        retries: channel.retries,
+        retryDelayMs: channel.retryDelay,
+        timeoutMs: channel.timeout,
+        send:
+          channel.type === 'email' ? emailSend(channel, options.resolvePath) : httpSend(channel),
+        clock,
+        log,
+        deadLetters,
+      }),
+  )
 }

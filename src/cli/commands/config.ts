@@ -207,7 +207,8 @@ async function warnAboutSecrets(config: BrokerConfig): Promise<void> {
 function hidePasswords(config: BrokerConfig): unknown {
   return JSON.parse(
     JSON.stringify(config, (key, value: unknown) =>
-      key === 'password' && typeof value === 'string' ? '********' : value,
+      // notify.channels[].token (ntfy, Gotify, Telegram) is a password too.
+      (key === 'password' || key === 'token') && typeof value === 'string' ? '********' : value,
     ),
   )
 }

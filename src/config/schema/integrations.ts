@@ -5,11 +5,15 @@
 import type { z } from 'zod'
 import { section } from '../schema-kit.ts'
 import { apcupsdSchema } from './integrations-apcupsd.ts'
+import { mdnsSchema } from './integrations-mdns.ts'
+import { mqttSchema } from './integrations-mqtt.ts'
 import { prometheusSchema } from './integrations-prometheus.ts'
 
 export const integrationsFields = {
   prometheus: prometheusSchema.optional(),
   apcupsd: apcupsdSchema.optional(),
+  mqtt: mqttSchema.optional(),
+  mdns: mdnsSchema.optional(),
 }
 
 export const integrationsSchema = section(integrationsFields)
