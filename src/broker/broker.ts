@@ -20,6 +20,7 @@ import type { RunningRules } from '../rules/start-rules.ts'
 import type { DriverSocketServer } from '../server/driver-socket/server.ts'
 import { createNutServer, type NutServer } from '../server/nut-server.ts'
 import { DeviceSet } from './devices.ts'
+import type { WebFace } from './faces/web.ts'
 import { startupSummary } from './summary.ts'
 import { startWatch, type Watch } from './watch.ts'
 
@@ -53,6 +54,8 @@ export interface Broker {
   /** The running monitor (a new one after a remote monitor's reload). */
   readonly monitor: RunningMonitor | undefined
   readonly rules: RunningRules | undefined
+  /** The web face (`web:` configured), else undefined. */
+  readonly web: WebFace | undefined
   addresses(): ListenAddress[]
   /**
    * SIGHUP. serve: users and rules (devices and listeners stay as they are); upsd: the
@@ -94,7 +97,9 @@ export async function startBroker(
   let server: NutServer | undefined
   let driverSockets: DriverSocketServer | undefined
   let watch: Watch | undefined
+  let web: WebFace | undefined
   const stopParts = async (): Promise<void> => {
+    await web?.stop()
     await watch?.stop()
     await server?.stop()
     await driverSockets?.stop()
@@ -144,6 +149,20 @@ export async function startBroker(
         },
       })
     }
+    if (config.web !== undefined) {
+      const { startWebFace } = await import('./faces/web.ts')
+      const watching = watch
+      const nut = server
+      web = await startWebFace({
+        config,
+        store,
+        clock,
+        log,
+        monitor: () => watching?.monitor,
+        rules: () => watching?.rules,
+        nutServer: () => nut,
+      })
+    }
   } catch (error) {
     await stopParts()
     throw error
@@ -161,11 +180,13 @@ export async function startBroker(
       return watch?.monitor
     },
     rules: watch?.rules,
+    web,
     addresses: () => server?.addresses() ?? [],
     async reload(next) {
       switch (mode) {
         case 'serve': {
           server?.setUsers(next.users)
+          web?.reload(next)
           const outcome = (await watch?.reloadRules()) ?? { ok: true, report: '' }
           if (outcome.ok) log.info('reloaded users and rules')
           return outcome

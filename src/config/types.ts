@@ -8,6 +8,7 @@
  * nothing here loads zod.
  */
 import type { z } from 'zod'
+import type { WebConfig } from '../web/web-config.ts'
 import type {
   commandSchema,
   deviceSchema,
@@ -165,6 +166,8 @@ export interface BrokerConfig {
   }
   /** ups.conf globals for NUT's C drivers (or `driverDefaults:` in YAML). */
   driverDefaults?: DriverDefaults
+  /** The web face (src/web); off when undefined. */
+  web?: WebConfig
 }
 
 export const defaultServerLimits: ServerLimits = {

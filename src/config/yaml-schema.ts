@@ -10,6 +10,7 @@ import {
   notifyTypes,
   parseSystemName,
 } from '../protocol/nut-config/index.ts'
+import { webSchema } from './schema/web.ts'
 import {
   bool,
   checkedText,
@@ -228,6 +229,7 @@ export const rootSchema = section({
   monitor: monitorSchema.optional(),
   rules: rulesSchema.optional(),
   driverDefaults: driverDefaultsSchema.optional(),
+  web: webSchema.optional(),
 })
 
 /** Sections people may write that nutshell does not have yet, and what to say. */
