@@ -8,7 +8,7 @@
  * nothing here loads zod.
  */
 import type { z } from 'zod'
-import type { WebConfig } from '../web/web-config.ts'
+import type { WebConfig } from './web-config.ts'
 import type {
   commandSchema,
   deviceSchema,

@@ -1,4 +1,6 @@
 /** What every route module of the web face is given (built once in server.ts). */
+
+import type { WebConfig } from '../config/web-config.ts'
 import type { Clock } from '../core/clock.ts'
 import type { Logger } from '../core/log.ts'
 import type { DeviceStore } from '../devices/device-store.ts'
@@ -12,7 +14,6 @@ import type { AuditLog } from './audit.ts'
 import type { UserDirectory } from './auth/directory.ts'
 import type { SessionStore } from './auth/sessions.ts'
 import type { LiveHub } from './live/live-hub.ts'
-import type { WebConfig } from './web-config.ts'
 
 export interface WebSources {
   store: DeviceStore

@@ -14,8 +14,9 @@
  */
 import { readFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyRequest, LogController } from 'fastify'
 import type { UserConfig } from '../config/types.ts'
+import type { WebConfig } from '../config/web-config.ts'
 import type { Clock } from '../core/clock.ts'
 import { NutshellError } from '../core/errors.ts'
 import type { Logger } from '../core/log.ts'
@@ -41,7 +42,6 @@ import { registerPeanutRoutes } from './routes/peanut.ts'
 import { registerSessionRoutes } from './routes/session.ts'
 import { registerStateRoutes } from './routes/state.ts'
 import { contentSecurityPolicy, loadStaticFiles, uiDirectory } from './static-files.ts'
-import type { WebConfig } from './web-config.ts'
 
 /** What a mounted handler is given and answers: no Fastify types, so any face can write one. */
 export interface PlainRequest {
@@ -89,8 +89,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const https = config.tls === undefined ? null : readTls(config.tls)
   const app = Fastify({
     loggerInstance: log,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
+    // Stop must not wait for browsers' keep-alive connections or live streams.
+    forceCloseConnections: true,
     ...(https === null ? {} : { https }),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   }) as unknown as FastifyInstance

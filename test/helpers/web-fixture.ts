@@ -4,6 +4,7 @@
  */
 
 import type { UserConfig } from '../../src/config/types.ts'
+import { defaultWebConfig, type WebConfig } from '../../src/config/web-config.ts'
 import type { Clock } from '../../src/core/clock.ts'
 import { silentLogger } from '../../src/core/log.ts'
 import { ManualClock } from '../../src/core/manual-clock.ts'
@@ -12,7 +13,6 @@ import { DeviceStore } from '../../src/devices/device-store.ts'
 import { descriptionsFrom } from '../../src/server/descriptions.ts'
 import { hashPassword } from '../../src/web/auth/password.ts'
 import { startWebServer, type WebServer } from '../../src/web/server.ts'
-import { defaultWebConfig, type WebConfig } from '../../src/web/web-config.ts'
 
 export interface WebFixture {
   web: WebServer

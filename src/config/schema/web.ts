@@ -4,9 +4,9 @@
  * (src/web/web-config.ts) by `mapWeb`; nothing here loads Fastify.
  */
 import { z } from 'zod'
-import type { WebConfig } from '../../web/web-config.ts'
 import { resolveConfigPath } from '../from-nut.ts'
 import { checkedText, duration, hints, int, list, oneOf, section, text } from '../schema-kit.ts'
+import type { WebConfig } from '../web-config.ts'
 
 const roles = ['viewer', 'operator', 'admin'] as const
 

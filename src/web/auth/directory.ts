@@ -13,7 +13,7 @@
  * same name wins over a NUT user.
  */
 import type { UserConfig } from '../../config/types.ts'
-import type { Role, WebConfig } from '../web-config.ts'
+import type { Role, WebConfig } from '../../config/web-config.ts'
 import { hashToken, sameText, verifyPassword } from './password.ts'
 
 export interface Identity {

@@ -7,9 +7,9 @@
  * request whose Origin is not this server is refused whatever its credentials.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { Role, WebConfig } from '../../config/web-config.ts'
 import type { Clock } from '../../core/clock.ts'
 import type { FailureThrottle } from '../../server/auth-throttle.ts'
-import type { Role, WebConfig } from '../web-config.ts'
 import { type Identity, roleAtLeast, type UserDirectory } from './directory.ts'
 import { sameText } from './password.ts'
 import { parseCookies, type SessionStore } from './sessions.ts'

@@ -2,7 +2,7 @@
  * The web face's settings after loading (`web:` in YAML, src/config/schema/web.ts, or
  * `--web` on the command line). Durations in milliseconds. Types only.
  */
-import type { TlsConfig } from '../config/types.ts'
+import type { TlsConfig } from './types.ts'
 
 export type Role = 'viewer' | 'operator' | 'admin'
 
