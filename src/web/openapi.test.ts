@@ -76,18 +76,18 @@ describe('the API against its OpenAPI document', () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ maxLength: 40 }), fc.string({ maxLength: 40 }), async (a, b) => {
         for (const url of [
-          `/api/events?device=${encodeURIComponent(a)}&${encodeURIComponent(b)}=1`,
+          // An unknown query key always: a valid stream request would never end.
+          `/api/events?device=${encodeURIComponent(a)}&x${encodeURIComponent(b)}=1`,
           `/api/v1/devices?meta=${encodeURIComponent(a)}`,
           `/api/devices/${encodeURIComponent(a || 'x')}/outlets/${encodeURIComponent(b || 'y')}`,
           `/api/tracking/${encodeURIComponent(a || 'x')}`,
         ]) {
           const method = url.includes('/outlets/') ? 'POST' : 'GET'
-          if (url.startsWith('/api/events') && a !== '' && !/[&=#]/.test(a + b)) continue // a valid stream never ends
           const res = await f.web.app.inject({
             method,
             url,
             headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf },
-            payload: method === 'POST' ? { state: b } : undefined,
+            ...(method === 'POST' ? { payload: { state: b } } : {}),
           })
           assert.ok(res.statusCode < 500, `${url}: ${res.statusCode}`)
           if (res.statusCode === 400)
