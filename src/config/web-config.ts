@@ -49,3 +49,25 @@ export function defaultWebConfig(overrides: Partial<WebConfig> = {}): WebConfig 
     ...overrides,
   }
 }
+
+/** `host:port`, `[v6]:port`, `host` (port 8080) or a bare port (on 127.0.0.1). */
+export function parseWebListen(v: string): { host: string; port: number } | undefined {
+  const bracket = /^\[([0-9a-fA-F:.]+)\](?::(\d+))?$/.exec(v)
+  const plain = /^([^:[\]\s]+)(?::(\d+))?$/.exec(v)
+  const bare = /^(\d+)$/.exec(v)
+  let host: string
+  let portText: string | undefined
+  if (bare !== null) {
+    host = '127.0.0.1'
+    portText = bare[1]
+  } else if (bracket !== null) {
+    host = bracket[1] as string
+    portText = bracket[2]
+  } else if (plain !== null) {
+    host = plain[1] as string
+    portText = plain[2]
+  } else return undefined
+  const port = portText === undefined ? 8080 : Number(portText)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) return undefined
+  return { host, port }
+}

@@ -6,7 +6,7 @@
 import { z } from 'zod'
 import { resolveConfigPath } from '../from-nut.ts'
 import { checkedText, duration, hints, int, list, oneOf, section, text } from '../schema-kit.ts'
-import type { WebConfig } from '../web-config.ts'
+import { parseWebListen, type WebConfig } from '../web-config.ts'
 
 const roles = ['viewer', 'operator', 'admin'] as const
 
@@ -62,27 +62,6 @@ export const webSchema = section({
     maxClients: int({ min: 1 }).optional(),
   }).optional(),
 })
-
-export function parseWebListen(v: string): { host: string; port: number } | undefined {
-  const bracket = /^\[([0-9a-fA-F:.]+)\](?::(\d+))?$/.exec(v)
-  const plain = /^([^:[\]\s]+)(?::(\d+))?$/.exec(v)
-  const bare = /^(\d+)$/.exec(v)
-  let host: string
-  let portText: string | undefined
-  if (bare !== null) {
-    host = '127.0.0.1'
-    portText = bare[1]
-  } else if (bracket !== null) {
-    host = bracket[1] as string
-    portText = bracket[2]
-  } else if (plain !== null) {
-    host = plain[1] as string
-    portText = plain[2]
-  } else return undefined
-  const port = portText === undefined ? 8080 : Number(portText)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) return undefined
-  return { host, port }
-}
 
 export function mapWeb(w: z.output<typeof webSchema>, configDir: string): WebConfig {
   const auth = w?.auth
