@@ -29,7 +29,9 @@ const allowed: Record<string, readonly string[]> = {
   monitor: ['core', 'protocol', 'devices', 'config', 'client', 'actions'],
   rules: ['core', 'protocol', 'devices'],
   integrations: ['core', 'protocol', 'devices', 'config', 'client'],
-  web: ['core', 'protocol', 'devices', 'config'],
+  // The web face shows the monitor's and the rules' live state, and reuses the NUT server's
+  // login throttle, tracking table and descriptions so both faces behave alike.
+  web: ['core', 'protocol', 'devices', 'config', 'server', 'monitor', 'rules'],
 }
 
 const src = fileURLToPath(new URL('../src', import.meta.url))

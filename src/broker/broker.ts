@@ -22,6 +22,7 @@ import { createNutServer, type NutServer } from '../server/nut-server.ts'
 import { DeviceSet } from './devices.ts'
 import type { ApcupsdFace } from './faces/apcupsd-nis.ts'
 import type { PrometheusFace } from './faces/prometheus.ts'
+import type { WebFace } from './faces/web.ts'
 import { startupSummary } from './summary.ts'
 import { startWatch, type Watch } from './watch.ts'
 
@@ -59,6 +60,8 @@ export interface Broker {
   readonly prometheus: PrometheusFace | undefined
   /** `integrations.apcupsd`: apcupsd's NIS face. */
   readonly apcupsd: ApcupsdFace | undefined
+  /** The web face (`web:` configured), else undefined. */
+  readonly web: WebFace | undefined
   addresses(): ListenAddress[]
   /**
    * SIGHUP. serve: users and rules (devices and listeners stay as they are); upsd: the
@@ -107,11 +110,13 @@ export async function startBroker(
   let watch: Watch | undefined
   let prometheus: PrometheusFace | undefined
   let apcupsd: ApcupsdFace | undefined
+  let web: WebFace | undefined
   const faces: Array<{ stop(): Promise<void> }> = []
   const stopParts = async (): Promise<void> => {
     for (const face of faces.splice(0).reverse()) await face.stop()
     await apcupsd?.stop()
     await prometheus?.stop()
+    await web?.stop()
     await watch?.stop()
     await server?.stop()
     await driverSockets?.stop()
@@ -204,6 +209,20 @@ export async function startBroker(
         stats: prometheus?.metrics.face('apcupsd-nis'),
       })
     }
+    if (config.web !== undefined) {
+      const { startWebFace } = await import('./faces/web.ts')
+      const watching = watch
+      const nut = server
+      web = await startWebFace({
+        config,
+        store,
+        clock,
+        log,
+        monitor: () => watching?.monitor,
+        rules: () => watching?.rules,
+        nutServer: () => nut,
+      })
+    }
   } catch (error) {
     await stopParts()
     throw error
@@ -222,11 +241,13 @@ export async function startBroker(
     rules: watch?.rules,
     prometheus,
     apcupsd,
+    web,
     addresses: () => server?.addresses() ?? [],
     async reload(next) {
       switch (mode) {
         case 'serve': {
           server?.setUsers(next.users)
+          web?.reload(next)
           const outcome = (await watch?.reloadRules()) ?? { ok: true, report: '' }
           if (outcome.ok) log.info('reloaded users and rules')
           return outcome

@@ -66,6 +66,14 @@ const commands: Record<string, Command> = {
     subcommands: { test: 'send a test message through a notification channel' },
     load: () => import('./commands/notify.ts'),
   },
+  web: {
+    summary: 'passwords and tokens for the web face',
+    subcommands: {
+      'hash-password': "print a web user's password hash (scrypt) for web.auth.users",
+      'new-token': 'print a new API token and its hash for web.auth.tokens',
+    },
+    load: () => import('./commands/web.ts'),
+  },
   help: {
     summary: "this list, or a command's help (help COMMAND)",
     load: async () => ({ run: help }),

@@ -37,6 +37,15 @@ describe('lazy loading of the YAML reader', () => {
     }
   })
 
+  it('serve, monitor and upsd reach no web framework statically (web: loads it on use)', () => {
+    for (const command of ['serve', 'monitor', 'upsd']) {
+      const packages = staticPackages(join(src, 'cli/commands', `${command}.ts`))
+      assert.ok(!packages.has('fastify'), `${command} imports fastify statically`)
+      assert.ok(!packages.has('preact'), `${command} imports preact statically`)
+    }
+    assert.ok(staticPackages(join(src, 'web/server.ts')).has('fastify'))
+  })
+
   it('the YAML reader does use both (the test sees imports)', () => {
     const packages = staticPackages(join(src, 'config/yaml-load.ts'))
     assert.ok(packages.has('yaml') && packages.has('zod'))

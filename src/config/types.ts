@@ -10,6 +10,7 @@
 import type { z } from 'zod'
 import type { IntegrationsConfig } from './schema/integrations.ts'
 import type { NotifyConfig } from './schema/notify.ts'
+import type { WebConfig } from './web-config.ts'
 import type {
   commandSchema,
   deviceSchema,
@@ -173,6 +174,8 @@ export interface BrokerConfig {
   integrations?: IntegrationsConfig
   /** notify.channels: ntfy, e-mail, Gotify, Telegram, Discord, Slack (docs/notifications.md). */
   notify?: NotifyConfig
+  /** The web face (src/web); off when undefined. */
+  web?: WebConfig
 }
 
 export const defaultServerLimits: ServerLimits = {

@@ -9,6 +9,7 @@ import { dirname, resolve } from 'node:path'
 import { LineCounter, parseDocument } from 'yaml'
 import { type ConfigDiagnostic, hasErrors, sortDiagnostics } from '../protocol/nut-config/index.ts'
 import { type LoadResult, resolveConfigPath } from './from-nut.ts'
+import { mapWeb } from './schema/web.ts'
 import type { BrokerConfig } from './types.ts'
 import { IssueMapper, nodeAt, type PathKey, report, toPlain, type YamlCtx } from './yaml-issues.ts'
 import {
@@ -200,6 +201,7 @@ export function parseYamlConfig(
     config.driverDefaults = mapDriverDefaults(root.driverDefaults)
   if (root.integrations !== undefined) config.integrations = root.integrations
   if (root.notify !== undefined) config.notify = root.notify
+  if (root.web !== undefined) config.web = mapWeb(root.web, configDir)
   return { ok: true, value: config, diagnostics: sortDiagnostics(ctx.diagnostics), locate }
 }
 

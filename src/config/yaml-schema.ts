@@ -13,6 +13,7 @@ import {
 import { integrationsSchema } from './schema/integrations.ts'
 import { notifySchema } from './schema/notify.ts'
 import { powerRoadSchema } from './schema/power-road.ts'
+import { webSchema } from './schema/web.ts'
 import {
   bool,
   checkedText,
@@ -234,6 +235,7 @@ export const rootSchema = section({
   driverDefaults: driverDefaultsSchema.optional(),
   integrations: integrationsSchema.optional(),
   notify: notifySchema.optional(),
+  web: webSchema.optional(),
 })
 
 /** Sections people may write that nutshell does not have yet, and what to say. */

@@ -22,6 +22,7 @@ import {
 } from './compile-rules.ts'
 import { EventFeed } from './event-feed.ts'
 import { FlagDiff } from './has-only.ts'
+import { type RulesStateView, RuleTruth } from './rule-state.ts'
 import type { SourceFile } from './source.ts'
 
 /**
@@ -77,6 +78,7 @@ export class RulesEngine {
   private readonly feed: EventFeed | undefined
   private readonly errorLog: RateLimitedLog
   private unsubscribe: (() => void) | undefined
+  private readonly truth = new RuleTruth()
 
   constructor(files: LoadedFile[], options: EngineOptions) {
     this.options = options
@@ -171,6 +173,16 @@ export class RulesEngine {
       rule.instances.length = 0
     }
     this.feed?.stop()
+  }
+
+  /** Each rule's live state and the running timers (read only). */
+  describe(): RulesStateView {
+    return this.truth.describe(
+      this.whenRules,
+      this.slots,
+      this.timerInfo.values(),
+      this.options.clock,
+    )
   }
 
   /** Runs the `on` rules for an event raised elsewhere (the monitor's SHUTDOWN, ...). */
@@ -344,6 +356,7 @@ export class RulesEngine {
   private step(rule: WhenRule, instance: WhenInstance, ctx: EvalContext): void {
     const device = ctx.device
     const holds = rule.cond(ctx) === true
+    this.truth.note(instance, holds, this.options.clock.now())
     switch (instance.phase) {
       case 'idle':
         if (!holds) return
@@ -397,6 +410,7 @@ export class RulesEngine {
 
   private fire(rule: WhenRule, instance: WhenInstance, device: Device | undefined): void {
     instance.phase = 'fired'
+    this.truth.fired(instance, this.options.clock.wallNow())
     this.run(rule.body, this.context(rule.location, rule.defaultDevice, device, undefined))
     // A `for` that elapsed while the clear condition already holds (or a flapping
     // `else when`) is settled on the next change, not in a loop here.

@@ -2,13 +2,15 @@ import { readFile } from 'node:fs/promises'
 import type { Clock } from '../core/clock.ts'
 import { describeError, NutshellError } from '../core/errors.ts'
 import type { Logger } from '../core/log.ts'
+import { TypedEmitter } from '../core/typed-emitter.ts'
 import type { DeviceStore } from '../devices/device-store.ts'
 import type { NotifyOptions } from '../devices/notify-events.ts'
-import type { ActionSink } from './action-sink.ts'
+import type { ActionRequest, ActionSink } from './action-sink.ts'
 import { nameVariables } from './comparison-hints.ts'
 import { hasErrors } from './diagnostics.ts'
 import { RulesEngine } from './engine.ts'
 import { type LoadedRules, loadRulesText } from './load.ts'
+import type { RulesStateView } from './rule-state.ts'
 import { diagnosticsToJson, renderDiagnostics } from './source.ts'
 
 /**
@@ -47,14 +49,30 @@ export interface RunningRules {
   stop(): void
   /** The files' diagnostics from the last successful load (warnings). */
   readonly loaded: readonly LoadedRules[]
+  /** Each rule's live state and the running timers. */
+  state(): RulesStateView
+  /** Every action request the rules make, as they make it (the web face's live stream). */
+  readonly actions: TypedEmitter<{ action: ActionRequest }>
 }
 
-export async function startRules(options: StartRulesOptions): Promise<RunningRules> {
+export async function startRules(given: StartRulesOptions): Promise<RunningRules> {
+  const actions = new TypedEmitter<{ action: ActionRequest }>()
+  const options: StartRulesOptions = {
+    ...given,
+    sink: {
+      run(request) {
+        given.sink.run(request)
+        actions.emit('action', request)
+      },
+    },
+  }
   let loaded = await loadFiles(options)
   let engine = createEngine(options, loaded)
   engine.start()
   logWarnings(options.log, loaded)
   return {
+    actions,
+    state: () => engine.describe(),
     get loaded() {
       return loaded
     },

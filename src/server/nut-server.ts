@@ -50,6 +50,8 @@ export interface NutServer {
   readonly connectionCount: number
   /** Connections LOGINed to `device` (upsd's NUMLOGINS): the in-process monitor's HOSTSYNC wait. */
   loginCount(device: string): number
+  /** Addresses of the connections LOGINed to `device`, as LIST CLIENT gives them. */
+  clients(device: string): string[]
 }
 
 export function createNutServer(options: NutServerOptions): NutServer {
@@ -116,6 +118,11 @@ class NutServerImpl implements NutServer, SessionHost {
   loginCount(device: string): number {
     const known = this.options.store.get(device)
     return known === undefined ? 0 : this.context.logins.count(known.name)
+  }
+
+  clients(device: string): string[] {
+    const known = this.options.store.get(device)
+    return known === undefined ? [] : this.context.logins.sessions(known.name).map((s) => s.address)
   }
 
   async start(): Promise<void> {

@@ -10,6 +10,7 @@ import { type Broker, startBroker } from '../../broker/broker.ts'
 import { runDaemon } from '../../broker/daemon.ts'
 import type { BrokerConfig } from '../../config/types.ts'
 import { defaultServerLimits } from '../../config/types.ts'
+import { defaultWebConfig } from '../../config/web-config.ts'
 import { type Clock, systemClock } from '../../core/clock.ts'
 import { describeError, isNutshellError, NutshellError } from '../../core/errors.ts'
 import { silentLogger } from '../../core/log.ts'
@@ -70,7 +71,7 @@ export async function run(args: string[]): Promise<number> {
     const address = broker.addresses()[0]
     const port = address?.port ?? firstPort
     const where = address === undefined ? host : formatHostPort(address.host, address.port)
-    process.stdout.write(introduction(where))
+    process.stdout.write(introduction(where, broker.web?.url))
     const story = await startStory({
       store: broker.store,
       device: deviceName,
@@ -99,12 +100,15 @@ export async function run(args: string[]): Promise<number> {
 }
 
 /** What is running and the commands to try, each one runnable as printed from here. */
-function introduction(where: string): string {
+function introduction(where: string, webUrl: string | undefined): string {
   const nutshell = nutshellCommand()
   const target = `${deviceName}@${where}`
   const lines = [
     `nutshell demo: a simulated UPS "${deviceName}" living through a power cut, served on ${where}`,
     '',
+    ...(webUrl === undefined
+      ? []
+      : [`Dashboard: ${webUrl} (log in as ${demoUser.name}, password ${demoUser.password})`, '']),
     'Query it (in another terminal):',
     `  ${nutshell} upsc ${target}`,
     `  ${nutshell} upsc ${target} battery.charge`,
@@ -131,7 +135,7 @@ function introduction(where: string): string {
   return lines.join('\n')
 }
 
-function demoConfig(dir: string, host: string, port: number): BrokerConfig {
+function demoConfig(dir: string, host: string, port: number, webPort: number): BrokerConfig {
   return {
     configDir: dir,
     source: { kind: 'yaml', file: join(dir, 'demo') },
@@ -152,6 +156,8 @@ function demoConfig(dir: string, host: string, port: number): BrokerConfig {
       statePath: dir,
       limits: defaultServerLimits,
     },
+    // The dashboard and API; the demo user (SET, every command) logs in as admin.
+    web: defaultWebConfig({ listen: { host, port: webPort } }),
     users: [
       {
         name: demoUser.name,
@@ -174,7 +180,7 @@ async function startOnFreePort(
   let lastError: unknown
   for (let i = 0; i < attempts && port + i <= 65535; i++) {
     try {
-      return await startBroker(demoConfig(dir, host, port + i), {
+      return await startBroker(demoConfig(dir, host, port + i, 8080 + i), {
         mode: 'serve',
         log: silentLogger(),
         clock,

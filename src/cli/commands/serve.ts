@@ -11,6 +11,7 @@ import { configFailure } from '../../config/config-failure.ts'
 import type { LoadResult } from '../../config/from-nut.ts'
 import { loadNutConfigDir } from '../../config/nut-dir.ts'
 import type { BrokerConfig } from '../../config/types.ts'
+import { defaultWebConfig, parseWebListen, type WebConfig } from '../../config/web-config.ts'
 import { createLogger } from '../../core/log.ts'
 import { formatDiagnostic, sortDiagnostics } from '../../protocol/nut-config/index.ts'
 import { type CommandSpec, parseCommand, stringValue, stringValues, usageFailure } from '../args.ts'
@@ -55,6 +56,11 @@ export const serveCommand: CommandSpec = {
       multiple: true,
       help: "also run the rules of FILE (rules or upssched.conf), beside the\nconfiguration's own rules files",
     },
+    web: {
+      type: 'string',
+      value: 'ADDR',
+      help: 'also serve the dashboard and HTTP API on ADDR (host:port), e.g.\n127.0.0.1:8080; the NUT users log in (docs/web.md)',
+    },
     ...logOptionSpecs,
   },
   examples: [
@@ -76,7 +82,11 @@ export async function run(args: string[]): Promise<number> {
     'driver-socket-dir': stringValue(parsed.values, 'driver-socket-dir'),
     'powerman-conf': stringValue(parsed.values, 'powerman-conf'),
     rules: stringValues(parsed.values, 'rules'),
+    web: stringValue(parsed.values, 'web'),
   }
+  const webListen = values.web === undefined ? undefined : parseWebListen(values.web)
+  if (values.web !== undefined && webListen === undefined)
+    return usageFailure(serveCommand, `--web: '${values.web}' is not host:port`)
   if (values.config !== undefined && values['nut-confpath'] !== undefined) {
     process.stderr.write('nutshell serve: give either --config or --nut-confpath, not both\n')
     return 2
@@ -85,14 +95,17 @@ export async function run(args: string[]): Promise<number> {
   const extraRules = values.rules ?? []
   // The YAML reader (and its library) is loaded only for a YAML configuration.
   const load = async (): Promise<LoadResult<BrokerConfig>> =>
-    withPowermanConf(
-      withRules(
-        yamlFile !== undefined
-          ? await (await import('../../config/yaml-load.ts')).loadYamlConfig(yamlFile)
-          : await loadNutConfigDir(values['nut-confpath']),
-        extraRules,
+    withWeb(
+      withPowermanConf(
+        withRules(
+          yamlFile !== undefined
+            ? await (await import('../../config/yaml-load.ts')).loadYamlConfig(yamlFile)
+            : await loadNutConfigDir(values['nut-confpath']),
+          extraRules,
+        ),
+        values['powerman-conf'],
       ),
-      values['powerman-conf'],
+      webListen,
     )
 
   const loaded = await load()
@@ -137,6 +150,13 @@ function withRules(result: LoadResult<BrokerConfig>, files: readonly string[]) {
     ...result,
     value: { ...result.value, rules: { ...rules, files: [...(rules?.files ?? []), ...files] } },
   }
+}
+
+/** `--web ADDR` turns the web face on (or moves it) whatever the configuration says. */
+function withWeb(result: LoadResult<BrokerConfig>, listen: WebConfig['listen'] | undefined) {
+  if (!result.ok || listen === undefined) return result
+  const web = { ...(result.value.web ?? defaultWebConfig()), listen }
+  return { ...result, value: { ...result.value, web } }
 }
 
 function printDiagnostics(result: LoadResult<BrokerConfig>): void {
