@@ -293,6 +293,7 @@ describe('nutshell config check | show | convert', () => {
       'driverDefaults',
       'integrations',
       'notify',
+      'web',
     ])
   })
 

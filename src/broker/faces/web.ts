@@ -2,8 +2,10 @@
  * The web face in the broker: started only when `web:` is configured, and loaded with
  * import() so that a broker without it never loads Fastify (lazy-load.test.ts).
  */
+
 import type { BrokerConfig } from '../../config/types.ts'
 import type { Clock } from '../../core/clock.ts'
+import { NutshellError } from '../../core/errors.ts'
 import type { Logger } from '../../core/log.ts'
 import type { DeviceStore } from '../../devices/device-store.ts'
 import type { RunningMonitor } from '../../monitor/start-monitor.ts'
@@ -31,7 +33,8 @@ export interface WebFace {
 
 export async function startWebFace(context: WebFaceContext): Promise<WebFace> {
   const web = context.config.web
-  if (web === undefined) throw new Error('startWebFace without web: configured')
+  if (web === undefined)
+    throw new NutshellError('NS_INTERNAL', 'startWebFace without web: configured')
   const { startWebServer } = await import('../../web/server.ts')
   const server = await startWebServer({
     config: web,
