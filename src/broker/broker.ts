@@ -39,6 +39,8 @@ export interface BrokerOptions {
   push?: boolean
   /** Extra monitor options (tests, benchmarks). */
   monitorOptions?: Partial<StartMonitorOptions>
+  /** `helper-pipe:FD`: power requests and NOTIFYCMD go to the privileged helper. */
+  powerRoad?: string | undefined
 }
 
 export interface ReloadOutcome {
@@ -124,6 +126,14 @@ export async function startBroker(
       await driverSockets.start()
     }
     const plan = watched(config, mode)
+    const road = options.powerRoad
+    const monitorOptions =
+      road === undefined
+        ? options.monitorOptions
+        : {
+            ...(await import('../actions/helper-pipe-road.ts')).powerRoadFromSpec(road, log),
+            ...options.monitorOptions,
+          }
     if (plan.monitor !== undefined || (plan.rules?.files.length ?? 0) > 0) {
       const nut = server
       watch = await startWatch({
@@ -136,7 +146,7 @@ export async function startBroker(
         localPorts: nut?.addresses().map((a) => a.port),
         logins: nut === undefined ? undefined : (device) => nut.loginCount(device),
         push: options.push,
-        monitorOptions: options.monitorOptions,
+        monitorOptions,
         onMonitorExit: () => {
           if (mode === 'local-monitor' || mode === 'remote-monitor') {
             for (const listener of doneListeners) listener()

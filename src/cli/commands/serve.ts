@@ -13,6 +13,7 @@ import { createLogger } from '../../core/log.ts'
 import { formatDiagnostic, sortDiagnostics } from '../../protocol/nut-config/index.ts'
 import { type CommandSpec, parseCommand, stringValue, stringValues, usageFailure } from '../args.ts'
 import { logOptionSpecs, readLogOptions } from '../log-options.ts'
+import { dropAfterStart, privilegeOptionSpecs, readPrivilegeOptions } from '../privilege-options.ts'
 
 export const serveCommand: CommandSpec = {
   name: 'serve',
@@ -47,6 +48,7 @@ export const serveCommand: CommandSpec = {
       multiple: true,
       help: "also run the rules of FILE (rules or upssched.conf), beside the\nconfiguration's own rules files",
     },
+    ...privilegeOptionSpecs,
     ...logOptionSpecs,
   },
   examples: [
@@ -66,6 +68,7 @@ export async function run(args: string[]): Promise<number> {
     'driver-sockets': parsed.values['driver-sockets'] === true,
     'driver-socket-dir': stringValue(parsed.values, 'driver-socket-dir'),
     rules: stringValues(parsed.values, 'rules'),
+    privilege: readPrivilegeOptions(parsed.values),
   }
   if (values.config !== undefined && values['nut-confpath'] !== undefined) {
     process.stderr.write('nutshell serve: give either --config or --nut-confpath, not both\n')
@@ -97,6 +100,7 @@ export async function run(args: string[]): Promise<number> {
       mode: 'serve',
       log,
       ...(wantSockets ? { driverSockets: { statePath } } : {}),
+      powerRoad: values.privilege.powerRoad,
     })
   } catch (error) {
     process.stderr.write(`nutshell serve: ${(error as Error).message}\n`)
@@ -104,6 +108,7 @@ export async function run(args: string[]): Promise<number> {
   }
   return runDaemon(broker, {
     log,
+    ready: () => dropAfterStart('serve', values.privilege, loaded.value.monitor?.runAsUser, log),
     load: async () => {
       const next = await load()
       printDiagnostics(next)

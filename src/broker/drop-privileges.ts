@@ -1,0 +1,79 @@
+/**
+ * The one way a nutshell daemon started as root gives root up (upsd, serve, monitor):
+ * right after its sockets are bound and its files are open, it becomes the service user
+ * (`-u`/`--user`, RUN_AS_USER / `runAsUser:`, else `nut` when that user exists). Order
+ * matters: supplementary groups, then the gid, then the uid; after setuid nothing can be
+ * changed back (reference system-interfaces.md §7). The helper's child needs none of
+ * this: the helper starts it with the lower identity already.
+ */
+import { readFileSync } from 'node:fs'
+import { NutshellError } from '../core/errors.ts'
+import type { Logger } from '../core/log.ts'
+
+export interface ServiceUser {
+  name: string
+  uid: number
+  gid: number
+}
+
+/** uid and gid of a user from /etc/passwd, or undefined when there is no such user. */
+export function lookupUser(name: string, passwd = '/etc/passwd'): ServiceUser | undefined {
+  let text = ''
+  try {
+    text = readFileSync(passwd, 'utf8')
+  } catch {
+    return undefined // no passwd file: no such user
+  }
+  for (const line of text.split('\n')) {
+    const [user, , uid, gid] = line.split(':')
+    if (user === name && uid !== undefined && gid !== undefined && uid !== '' && gid !== '') {
+      return { name, uid: Number(uid), gid: Number(gid) }
+    }
+  }
+  return undefined
+}
+
+export interface DropOptions {
+  /** The user asked for (command line or configuration); undefined: `nut` if it exists. */
+  requested: string | undefined
+  /** Stay root when there is nothing to drop to (`--allow-root`; upsd's own behaviour). */
+  allowRoot: boolean
+  log: Logger
+}
+
+export function isRoot(): boolean {
+  return typeof process.getuid === 'function' && process.getuid() === 0
+}
+
+/**
+ * Drops to the service user when running as root; a no-op otherwise. Throws NS_USAGE for
+ * a named user that does not exist, and when root has nothing to drop to and may not stay.
+ */
+export function dropPrivileges(options: DropOptions): ServiceUser | undefined {
+  if (!isRoot()) return undefined
+  const name = options.requested ?? 'nut'
+  const user = lookupUser(name)
+  if (user === undefined && options.requested !== undefined)
+    throw new NutshellError('NS_USAGE', `no such user: ${options.requested}`)
+  if (user !== undefined && user.uid === 0) {
+    // Asked for by name (`--user root`, as upsd -u root): stays, and says so.
+    options.log.warn(`running as root (user ${name} asked for)`)
+    return undefined
+  }
+  if (user === undefined) {
+    if (!options.allowRoot) {
+      throw new NutshellError(
+        'NS_USAGE',
+        'started as root and user nut does not exist: give a user (RUN_AS_USER, --user) or --allow-root',
+      )
+    }
+    options.log.warn('running as root (no user nut; --allow-root)')
+    return undefined
+  }
+  // Supplementary groups of the old identity must not survive the switch.
+  process.setgroups?.([user.gid])
+  process.setgid?.(user.gid)
+  process.setuid?.(user.uid)
+  options.log.info({ user: name, uid: user.uid, gid: user.gid }, `dropped privileges to ${name}`)
+  return user
+}
