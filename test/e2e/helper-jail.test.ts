@@ -38,7 +38,7 @@ process.stdout.write('PROBE ' + JSON.stringify(r) + '\\n')
 setInterval(() => {}, 1000)
 `
 
-describe('the helper's child jail', () => {
+describe("the helper's child jail", () => {
   let base = ''
   let helper: HelperProcess | undefined
   before(async () => {
