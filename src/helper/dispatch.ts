@@ -33,7 +33,8 @@ export interface DispatcherOptions {
 
 export class Dispatcher {
   readonly counts: DispatchCounts = { carriedOut: 0, refused: 0, ignored: 0 }
-  private flagWritten = false
+  /** The power-down flag's write, once asked for: SHUTDOWNCMD starts after it, as in upsmon. */
+  private flagWrite: Promise<void> | undefined
   /** Set once SHUTDOWNCMD has started; resolves when it has finished. */
   shutdown: Promise<void> | undefined
   private readonly options: DispatcherOptions
@@ -65,7 +66,9 @@ export class Dispatcher {
         return
       case 'shutdown':
         this.counts.carriedOut++
-        this.shutdown = this.run(this.settings.shutdownCommand, 'SHUTDOWNCMD', [], {})
+        this.shutdown = (this.flagWrite ?? Promise.resolve()).then(() =>
+          this.run(this.settings.shutdownCommand, 'SHUTDOWNCMD', [], {}),
+        )
         return
       case 'hibernate':
         this.counts.carriedOut++
@@ -101,13 +104,12 @@ export class Dispatcher {
 
   private powerDownFlag(): void {
     const path = this.settings.powerDownFlag
-    if (this.flagWritten || path === undefined) {
+    if (this.flagWrite !== undefined || path === undefined) {
       this.counts.ignored++
       return
     }
-    this.flagWritten = true
     this.counts.carriedOut++
-    writePowerDownFlagFile(path).then(
+    this.flagWrite = writePowerDownFlagFile(path).then(
       () => this.log.info({ path }, 'wrote the power-down flag'),
       (error: unknown) => this.log.error({ path, err: error }, 'cannot write the power-down flag'),
     )
