@@ -25,7 +25,10 @@ export interface DispatchCounts {
 export interface DispatcherOptions {
   settings: HelperSettings
   /** NOTIFYCMD's runner, and the power commands' own (they never wait behind NOTIFYCMD). */
-  runners: { notify: Pick<CommandRunner, 'run'>; power: Pick<CommandRunner, 'run'> }
+  runners: {
+    notify: Pick<CommandRunner, 'run' | 'idle'>
+    power: Pick<CommandRunner, 'run' | 'idle'>
+  }
   /** One bucket per power request, one for all notify frames. */
   rates: { power: RateLimit; notify: RateLimit }
   log: Logger
@@ -49,13 +52,11 @@ export class Dispatcher {
 
   /** Carries out one request (in the background); never throws. */
   handle(request: FrameRequest): void {
-    const power = request.kind === 'power'
-    const rate = power ? this.options.rates.power : this.options.rates.notify
-    if (!rate.take(power ? request.request : 'notify')) return
     if (request.kind === 'notify') {
       this.notify(request.notifyType, request.name)
       return
     }
+    if (!this.options.rates.power.take(request.request)) return
     if (this.shutdown !== undefined) {
       this.counts.ignored++
       return
@@ -81,19 +82,31 @@ export class Dispatcher {
     }
   }
 
+  /** Resolves when every command started so far has finished. */
+  async settled(): Promise<void> {
+    await Promise.all([this.options.runners.notify.idle(), this.options.runners.power.idle()])
+  }
+
   private notify(type: string, name: string): void {
     const { settings } = this
     const hostWide = isNotifyEvent(type) && !stockMessage(type).includes('%s')
     const known = hostWide ? name === '' : settings.systems.has(name)
     if (!isNotifyEvent(type) || !known) {
-      this.counts.refused++
-      this.log.warn({ notify: type, ups: name }, 'notify frame for a UPS not monitored here')
+      // Logged at the 1st, 10th, 100th... refusal: a flooding child cannot flood the log.
+      const refused = ++this.counts.refused
+      if (Number.isInteger(Math.log10(refused)))
+        this.log.warn(
+          { notify: type, ups: name, refused },
+          'notify frame for a UPS not monitored here',
+        )
       return
     }
     if (!flagsFor(type, settings.notifyFlags).includes('EXEC')) {
       this.counts.ignored++
       return
     }
+    // Checked first, limited second: frames that are refused anyway cost no tokens.
+    if (!this.options.rates.notify.take('notify')) return
     this.counts.carriedOut++
     const text = messageFor(type, name, settings.notifyMessages)
     void this.run(settings.notifyCommand, `NOTIFYCMD ${type}`, [text], {

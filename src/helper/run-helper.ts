@@ -110,6 +110,7 @@ export async function runHelper(run: HelperRun): Promise<number> {
   process.on('SIGINT', stop)
   await supervisor.done
   await dispatcher.shutdown
+  await dispatcher.settled()
   process.off('SIGTERM', stop)
   process.off('SIGINT', stop)
   const counts = { ...dispatcher.counts, rateDropped: rates.power.dropped + rates.notify.dropped }
