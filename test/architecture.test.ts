@@ -19,13 +19,17 @@ const allowed: Record<string, readonly string[]> = {
   server: ['core', 'protocol', 'devices', 'config'],
   // The dummy-ups repeater mirrors a remote upsd through nutshell's own client.
   drivers: ['core', 'protocol', 'devices', 'config', 'client'],
-  // The rules sink implements the rules' ActionSink port (rules/action-sink.ts, types).
-  actions: ['core', 'config', 'devices', 'rules'],
+  // The rules sink implements the rules' ActionSink port (rules/action-sink.ts, types);
+  // the helper-pipe road writes frames with the pure helper-pipe codec.
+  actions: ['core', 'protocol', 'config', 'devices', 'rules'],
   // The monitor watches remote servers through the client and acts through actions.
   monitor: ['core', 'protocol', 'devices', 'config', 'client', 'actions'],
   rules: ['core', 'protocol', 'devices'],
   integrations: ['core', 'protocol', 'devices', 'config', 'client'],
   web: ['core', 'protocol', 'devices', 'config'],
+  // The privileged helper (its own entry point) reads its config and carries out frames
+  // through the actions' runner and notify table.
+  helper: ['core', 'protocol', 'devices', 'config', 'actions'],
 }
 
 const src = fileURLToPath(new URL('../src', import.meta.url))

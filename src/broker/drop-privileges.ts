@@ -6,32 +6,11 @@
  * changed back (reference system-interfaces.md §7). The helper's child needs none of
  * this: the helper starts it with the lower identity already.
  */
-import { readFileSync } from 'node:fs'
 import { NutshellError } from '../core/errors.ts'
 import type { Logger } from '../core/log.ts'
+import { isRoot, lookupUser, type ServiceUser } from '../core/users.ts'
 
-export interface ServiceUser {
-  name: string
-  uid: number
-  gid: number
-}
-
-/** uid and gid of a user from /etc/passwd, or undefined when there is no such user. */
-export function lookupUser(name: string, passwd = '/etc/passwd'): ServiceUser | undefined {
-  let text = ''
-  try {
-    text = readFileSync(passwd, 'utf8')
-  } catch {
-    return undefined // no passwd file: no such user
-  }
-  for (const line of text.split('\n')) {
-    const [user, , uid, gid] = line.split(':')
-    if (user === name && uid !== undefined && gid !== undefined && uid !== '' && gid !== '') {
-      return { name, uid: Number(uid), gid: Number(gid) }
-    }
-  }
-  return undefined
-}
+export type { ServiceUser } from '../core/users.ts'
 
 export interface DropOptions {
   /** The user asked for (command line or configuration); undefined: `nut` if it exists. */
@@ -39,10 +18,6 @@ export interface DropOptions {
   /** Stay root when there is nothing to drop to (`--allow-root`; upsd's own behaviour). */
   allowRoot: boolean
   log: Logger
-}
-
-export function isRoot(): boolean {
-  return typeof process.getuid === 'function' && process.getuid() === 0
 }
 
 /**

@@ -19,6 +19,7 @@ const modules: Record<string, () => Promise<CommandModule>> = {
   config: () => import('../../src/cli/commands/config.ts'),
   upsd: () => import('../../src/cli/commands/upsd.ts'),
   monitor: () => import('../../src/cli/commands/monitor.ts'),
+  helper: () => import('../../src/cli/commands/helper.ts'),
   rules: () => import('../../src/cli/commands/rules.ts'),
 }
 
@@ -66,6 +67,7 @@ describe('help', () => {
         'config schema',
         'upsd',
         'monitor',
+        'helper',
         'rules',
         'rules check',
         'rules test',
