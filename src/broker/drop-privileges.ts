@@ -18,6 +18,8 @@ export interface DropOptions {
   /** Stay root when there is nothing to drop to (`--allow-root`; upsd's own behaviour). */
   allowRoot: boolean
   log: Logger
+  /** Where users are looked up (tests); default /etc/passwd. */
+  passwd?: string
 }
 
 /**
@@ -27,7 +29,7 @@ export interface DropOptions {
 export function dropPrivileges(options: DropOptions): ServiceUser | undefined {
   if (!isRoot()) return undefined
   const name = options.requested ?? 'nut'
-  const user = lookupUser(name)
+  const user = lookupUser(name, options.passwd)
   if (user === undefined && options.requested !== undefined)
     throw new NutshellError('NS_USAGE', `no such user: ${options.requested}`)
   if (user !== undefined && user.uid === 0) {
