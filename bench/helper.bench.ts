@@ -5,7 +5,6 @@
  * and for `nutshell helper --monitor`: a jailed child (bubblewrap + permission model, as
  * nobody) sending frames to the helper, which runs SHUTDOWNCMD. Both watch a nutshell
  * server in this process (WATCH push), a fresh monitor per sample (the path runs once).
- * Secondary monitors: a primary would latch FSD on the shared server between samples.
  * Then the helper's resident memory and code lines beside real upsmon's root parent.
  *
  * Run: node --import tsx bench/helper.bench.ts      (about a minute, as root)
@@ -67,39 +66,33 @@ const setStatus = (status: string) => {
   return () => broadcastAt ?? sent
 }
 
-// The nutshell server both monitors watch (pushed changes: no polling delay).
-const store = new DeviceStore()
-const device = store.add('dummy')
-const link = new StateSocketLink({
-  device,
-  socketPath: join(nut.dir.run, 'dummy-ups-dummy'),
-  clock: systemClock,
-  log,
-})
-device.attachController(link)
-link.start()
-await waitFor(() => device.getValue('ups.status') !== undefined, { what: 'bridge data' })
-const port = await freePort()
-const server = createNutServer({
-  store,
-  server: testServerConfig({ listen: [{ host: '127.0.0.1', port }], statePath: nut.dir.run }),
-  users: [
-    {
-      name: 'monp',
-      password: 'primarypass',
-      actions: ['FSD', 'LOGIN', 'PRIMARY'],
-      instcmds: [],
-      upsmon: 'primary',
-    },
-  ],
-  log,
-})
-await server.start()
+// A fresh nutshell server per sample (pushed changes: no polling delay): a primary
+// monitor latches FSD on the device it shuts down for.
+async function startServer(): Promise<{ port: number; stop: () => Promise<void> }> {
+  const store = new DeviceStore()
+  const device = store.add('dummy')
+  const socketPath = join(nut.dir.run, 'dummy-ups-dummy')
+  const link = new StateSocketLink({ device, socketPath, clock: systemClock, log })
+  device.attachController(link)
+  link.start()
+  await waitFor(() => device.getValue('ups.status') !== undefined, { what: 'bridge data' })
+  const port = await freePort()
+  const monp = { name: 'monp', password: 'primarypass', instcmds: [] }
+  const server = createNutServer({
+    store,
+    server: testServerConfig({ listen: [{ host: '127.0.0.1', port }], statePath: nut.dir.run }),
+    users: [{ ...monp, actions: ['FSD', 'LOGIN', 'PRIMARY'], upsmon: 'primary' }],
+    log,
+  })
+  await server.start()
+  return { port, stop: async () => (await server.stop(), await link.stop()) }
+}
 
 const conf = (
   name: string,
   user: string,
-) => `MONITOR dummy@127.0.0.1:${port} 1 monp primarypass secondary
+  port: number,
+) => `MONITOR dummy@127.0.0.1:${port} 1 monp primarypass primary
 SHUTDOWNCMD "${marker} ${name}"
 FINALDELAY 0
 HOSTSYNC 1
@@ -108,9 +101,16 @@ RUN_AS_USER ${user}
 const lines = async (name: string) =>
   (await readFile(join(base, `${name}.log`), 'utf8').catch(() => '')).split('\n').filter(Boolean)
 
-async function sample(name: string, start: () => Daemon): Promise<number> {
+async function sample(
+  name: string,
+  file: string,
+  user: string,
+  start: () => Daemon,
+): Promise<number> {
   setStatus('OL')
   await delay(100)
+  const server = await startServer()
+  await writeFile(join(nut.dir.etc, file), conf(name, user, server.port))
   const d = start()
   try {
     await waitFor(() => d.output.join('').includes('"mode":"push"'), {
@@ -128,12 +128,11 @@ async function sample(name: string, start: () => Daemon): Promise<number> {
     return Number(BigInt(last) - since()) / 1e6
   } finally {
     await d.stop()
+    await server.stop()
   }
 }
 
 const env = { ...nut.dir.env, NUTSHELL_LOG_LEVEL: 'debug', NUTSHELL_LOG_FORMAT: 'json' }
-await writeFile(join(nut.dir.etc, 'upsmon.conf'), conf('helper', 'nobody'))
-await writeFile(join(nut.dir.etc, 'inproc.conf'), conf('inproc', 'root'))
 const inproc: number[] = []
 const helper: number[] = []
 let helperRssKb = 0
@@ -141,6 +140,8 @@ for (let i = 0; i < samples; i++) {
   inproc.push(
     await sample(
       'inproc',
+      'inproc.conf',
+      'root',
       () =>
         new Daemon(
           process.execPath,
@@ -157,7 +158,7 @@ for (let i = 0; i < samples; i++) {
     ),
   )
   helper.push(
-    await sample('helper', () => {
+    await sample('helper', 'upsmon.conf', 'nobody', () => {
       const d = new Daemon(
         process.execPath,
         [builtMain, 'helper', '--monitor', '--nut-confpath', nut.dir.etc, '--state-path', state],
@@ -176,7 +177,7 @@ for (let i = 0; i < samples; i++) {
 }
 
 // Real upsmon's root parent: it forks; the parent (the process we started) stays root.
-await writeFile(join(nut.dir.etc, 'real.conf'), `${conf('real', 'nobody')}`)
+await writeFile(join(nut.dir.etc, 'real.conf'), conf('real', 'nobody', nut.port))
 const upsmon = await RealUpsmon.start(join(nut.dir.etc, 'real.conf'), nut.dir.env)
 await delay(2000)
 const upsmonRssKb = Number.parseInt(procStatus(upsmon.child.pid as number)['VmRSS'] ?? '0', 10)
@@ -215,6 +216,4 @@ process.stdout.write(
 )
 
 control.destroy()
-await server.stop()
-await link.stop()
 await nut.stop()

@@ -1,4 +1,4 @@
-import { mkdir, readdir, rmdir, stat } from 'node:fs/promises'
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
@@ -23,12 +23,25 @@ async function newest(dir: string): Promise<number> {
   return latest
 }
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
 export async function ensureBuilt(): Promise<void> {
   for (let waited = 0; ; waited += 200) {
     try {
       await mkdir(lock)
+      await writeFile(join(lock, 'pid'), String(process.pid))
       break
     } catch {
+      // A builder that was killed leaves its lock: take it over once its process is gone.
+      const owner = Number(await readFile(join(lock, 'pid'), 'utf8').catch(() => '0'))
+      if (owner > 0 && !alive(owner)) await rm(lock, { recursive: true, force: true })
       if (waited > 120_000) throw new Error(`${lock} held for 2 minutes`)
       await delay(200)
     }
@@ -51,6 +64,6 @@ export async function ensureBuilt(): Promise<void> {
     if (result.code !== 0)
       throw new Error(`npm run build failed:\n${result.stdout}${result.stderr}`)
   } finally {
-    await rmdir(lock)
+    await rm(lock, { recursive: true, force: true })
   }
 }
