@@ -177,9 +177,13 @@ for (let i = 0; i < samples; i++) {
 }
 
 // Real upsmon's root parent: it forks; the parent (the process we started) stays root.
+// The last sample left the UPS on OB LB: upsmon would shut down at once.
+setStatus('OL')
+await delay(1500)
 await writeFile(join(nut.dir.etc, 'real.conf'), conf('real', 'nobody', nut.port))
 const upsmon = await RealUpsmon.start(join(nut.dir.etc, 'real.conf'), nut.dir.env)
 await delay(2000)
+if (upsmon.exited) throw new Error(`upsmon exited:\n${upsmon.output.join('')}`)
 const upsmonRssKb = Number.parseInt(procStatus(upsmon.child.pid as number)['VmRSS'] ?? '0', 10)
 await upsmon.stop()
 
