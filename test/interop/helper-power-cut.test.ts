@@ -105,10 +105,11 @@ NOTIFYFLAG COMMOK SYSLOG
         throw new Error(`${String(error)}\n${running.text}`)
       })
       assert.equal(exit.code, 0, running.text)
-      const notified = await readLines(join(base, 'notify.log'))
+      // Each NOTIFYCMD runs on its own (as upsmon forks one per notice): lines may interleave.
+      const notified = (await readLines(join(base, 'notify.log'))).sort()
       assert.deepEqual(notified, [
-        `ONBATT ${system} UPS ${system} on battery 0`,
         `LOWBATT ${system} UPS ${system} battery is low 0`,
+        `ONBATT ${system} UPS ${system} on battery 0`,
         'SHUTDOWN  Auto logout and shutdown proceeding 0',
       ])
       // Once, as root, with the flag already written (as upsmon's parent does it).
