@@ -50,7 +50,11 @@ const child = spawn(
     '--test-reporter=spec',
     ...files,
   ],
-  { stdio: 'inherit', detached: true, env: { ...process.env, NODE_NO_WARNINGS: '1' } },
+  {
+    stdio: 'inherit',
+    detached: true, // Tests run as root: serve and monitor stay root unless a test names a user.
+    env: { NUTSHELL_USER: 'root', ...process.env, NODE_NO_WARNINGS: '1' },
+  },
 )
 const forward = (signal) => () => {
   try {

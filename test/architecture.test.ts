@@ -32,6 +32,9 @@ const allowed: Record<string, readonly string[]> = {
   // The web face shows the monitor's and the rules' live state, and reuses the NUT server's
   // login throttle, tracking table and descriptions so both faces behave alike.
   web: ['core', 'protocol', 'devices', 'config', 'server', 'monitor', 'rules'],
+  // The privileged helper (its own entry point) reads its config and carries out frames
+  // through the actions' runner and notify table.
+  helper: ['core', 'protocol', 'devices', 'config', 'actions'],
 }
 
 const src = fileURLToPath(new URL('../src', import.meta.url))

@@ -42,6 +42,8 @@ export interface BrokerOptions {
   push?: boolean
   /** Extra monitor options (tests, benchmarks). */
   monitorOptions?: Partial<StartMonitorOptions>
+  /** `helper-pipe:FD`: power requests and NOTIFYCMD go to the privileged helper. */
+  powerRoad?: string | undefined
 }
 
 export interface ReloadOutcome {
@@ -175,6 +177,14 @@ export async function startBroker(
         ? await buildServiceChannels(config, clock, log)
         : undefined
     const plan = watched(config, mode)
+    const road = options.powerRoad
+    const monitorOptions =
+      road === undefined
+        ? options.monitorOptions
+        : {
+            ...(await import('../actions/helper-pipe-road.ts')).powerRoadFromSpec(road, log),
+            ...options.monitorOptions,
+          }
     if (plan.monitor !== undefined || (plan.rules?.files.length ?? 0) > 0) {
       const nut = server
       watch = await startWatch({
@@ -188,7 +198,7 @@ export async function startBroker(
         logins: nut === undefined ? undefined : (device) => nut.loginCount(device),
         push: options.push,
         serviceChannels,
-        monitorOptions: options.monitorOptions,
+        monitorOptions,
         onRuleAction:
           metricsFace === undefined ? undefined : (request) => metricsFace.ruleAction(request),
         onMonitorExit: () => {

@@ -52,6 +52,10 @@ const commands: Record<string, Command> = {
     summary: 'watch UPSes and shut down on power loss, as NUT upsmon',
     load: () => import('./commands/monitor.ts'),
   },
+  helper: {
+    summary: 'the privileged helper: runs serve or monitor jailed, and powers off',
+    load: () => import('./commands/helper.ts'),
+  },
   rules: {
     summary: 'check, test and import rules',
     subcommands: {

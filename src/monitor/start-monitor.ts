@@ -1,4 +1,5 @@
 import { Notifier, type NotifierOptions } from '../actions/notifier.ts'
+import type { NotifyChannel } from '../actions/notify-channel.ts'
 import { CommandPowerRoad, clearPowerDownFlag, type PowerRoad } from '../actions/power-road.ts'
 import { CommandRunner } from '../actions/run-command.ts'
 import type { MonitorConfig, MonitoredUps } from '../config/types.ts'
@@ -38,6 +39,8 @@ export interface StartMonitorOptions {
   logins?: (device: string) => number
   /** Replaces the in-process shutdown port (privileged helper, tests). */
   shutdownPort?: PowerRoad
+  /** Replaces the notify channels (under the privileged helper: notify frames). */
+  notifyChannels?: NotifyChannel[]
   /** Replaces how links are made (tests). */
   linkFor?: (monitor: MonitoredUps) => UpsLink | undefined
   syslog?: NotifierOptions['syslog']
@@ -90,6 +93,7 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Runnin
     ...(options.syslog === undefined ? {} : { syslog: options.syslog }),
     ...(options.wall === undefined ? {} : { wall: options.wall }),
     ...(options.serviceChannels === undefined ? {} : { serviceChannels: options.serviceChannels }),
+    ...(options.notifyChannels === undefined ? {} : { channels: options.notifyChannels }),
   })
   if (config.powerDownFlag !== undefined && (await clearPowerDownFlag(config.powerDownFlag))) {
     log.info({ path: config.powerDownFlag }, 'removed a left-over power-down flag')
@@ -143,7 +147,11 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Runnin
       tls: linkTls(m, config.tls, ca),
     })
   })
-  if (config.shutdownCommand === undefined && opened === undefined) {
+  if (
+    config.shutdownCommand === undefined &&
+    opened === undefined &&
+    options.shutdownPort === undefined
+  ) {
     log.warn('no SHUTDOWNCMD configured: the monitor cannot shut this machine down')
   }
   const monitor = new Monitor({ config, links, clock, log, notifier, shutdown })

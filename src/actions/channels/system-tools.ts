@@ -2,8 +2,17 @@ import { existsSync } from 'node:fs'
 import type { Notice, NotifyChannel } from '../notify-channel.ts'
 import type { CommandRunner } from '../run-command.ts'
 
-const loggerPath = ['/usr/bin/logger', '/bin/logger'].find((p) => existsSync(p))
-const wallPath = ['/usr/bin/wall', '/bin/wall'].find((p) => existsSync(p))
+// Under Node's permission model (the helper's jail) existsSync throws on a path it may not
+// read: the tool is then simply not there (the jail cannot start programs anyway).
+const present = (p: string): boolean => {
+  try {
+    return existsSync(p)
+  } catch {
+    return false
+  }
+}
+const loggerPath = ['/usr/bin/logger', '/bin/logger'].find(present)
+const wallPath = ['/usr/bin/wall', '/bin/wall'].find(present)
 
 /** A channel given as a plain function (tests), or turned off with `false`. */
 export type ChannelOverride = ((text: string, type: string) => void) | false

@@ -35,6 +35,7 @@ import {
 } from '../args.ts'
 import { reportFailure } from '../error-report.ts'
 import { logOptionSpecs, readLogOptions } from '../log-options.ts'
+import { dropAfterStart, privilegeOptionSpecs, readPrivilegeOptions } from '../privilege-options.ts'
 
 export const monitorCommand: CommandSpec = {
   name: 'monitor',
@@ -94,6 +95,7 @@ export const monitorCommand: CommandSpec = {
       value: 'TYPE',
       help: 'raise one notification (ONBATT, LOWBATT, ...) through the configured\nNOTIFYFLAG channels and NOTIFYCMD, report, and exit',
     },
+    ...privilegeOptionSpecs,
     ...logOptionSpecs,
     D: {
       type: 'boolean',
@@ -103,9 +105,9 @@ export const monitorCommand: CommandSpec = {
     F: { type: 'boolean', help: 'accepted for upsmon compatibility', hidden: true },
     B: { type: 'boolean', help: 'accepted for upsmon compatibility', hidden: true },
     p: { type: 'boolean', help: 'accepted for upsmon compatibility', hidden: true },
-    u: { type: 'string', value: 'USER', help: 'accepted for upsmon compatibility', hidden: true },
+    u: { type: 'string', value: 'USER', help: 'as --user (upsmon -u)', hidden: true },
   },
-  notes: '-F, -B, -p and -u USER are accepted for upsmon compatibility and change nothing.',
+  notes: '-F, -B and -p are accepted for upsmon compatibility and change nothing.',
   examples: [
     'nutshell monitor --nut-confpath /etc/nut',
     'nutshell monitor --local --rules /etc/nut/nutshell.rules',
@@ -133,6 +135,7 @@ export async function run(args: string[]): Promise<number> {
     c: stringValue(parsed.values, 'c'),
     P: stringValue(parsed.values, 'P'),
     K: flag('K'),
+    privilege: readPrivilegeOptions(parsed.values, stringValue(parsed.values, 'u')),
   }
   const confDir = values['nut-confpath'] ?? process.env['NUT_CONFPATH'] ?? '/etc/nut'
   const confFile = values.f ?? join(confDir, 'upsmon.conf')
@@ -178,10 +181,13 @@ export async function run(args: string[]): Promise<number> {
     mode: local ? 'local-monitor' : 'remote-monitor',
     log,
     push: values['no-push'] !== true,
+    powerRoad: values.privilege.powerRoad,
   })
+  const runAs = settings.monitor.runAsUser
   return runDaemon(broker, {
     log,
     pidFile,
+    ready: () => dropAfterStart('monitor', values.privilege, runAs, log),
     // upsmon's reload: read the configuration again and watch with it. The watch starts
     // afresh, so a UPS already on battery is notified ONBATT once more.
     load: async () => {

@@ -17,6 +17,7 @@ import { formatDiagnostic, sortDiagnostics } from '../../protocol/nut-config/ind
 import { type CommandSpec, parseCommand, stringValue, stringValues, usageFailure } from '../args.ts'
 import { reportFailure } from '../error-report.ts'
 import { logOptionSpecs, readLogOptions } from '../log-options.ts'
+import { dropAfterStart, privilegeOptionSpecs, readPrivilegeOptions } from '../privilege-options.ts'
 
 export const serveCommand: CommandSpec = {
   name: 'serve',
@@ -61,6 +62,7 @@ export const serveCommand: CommandSpec = {
       value: 'ADDR',
       help: 'also serve the dashboard and HTTP API on ADDR (host:port), e.g.\n127.0.0.1:8080; the NUT users log in (docs/web.md)',
     },
+    ...privilegeOptionSpecs,
     ...logOptionSpecs,
   },
   examples: [
@@ -83,6 +85,7 @@ export async function run(args: string[]): Promise<number> {
     'powerman-conf': stringValue(parsed.values, 'powerman-conf'),
     rules: stringValues(parsed.values, 'rules'),
     web: stringValue(parsed.values, 'web'),
+    privilege: readPrivilegeOptions(parsed.values),
   }
   const webListen = values.web === undefined ? undefined : parseWebListen(values.web)
   if (values.web !== undefined && webListen === undefined)
@@ -127,6 +130,7 @@ export async function run(args: string[]): Promise<number> {
       mode: 'serve',
       log,
       ...(wantSockets ? { driverSockets: { statePath } } : {}),
+      powerRoad: values.privilege.powerRoad,
     })
   } catch (error) {
     reportFailure('nutshell serve', error)
@@ -134,6 +138,7 @@ export async function run(args: string[]): Promise<number> {
   }
   return runDaemon(broker, {
     log,
+    ready: () => dropAfterStart('serve', values.privilege, loaded.value.monitor?.runAsUser, log),
     load: async () => {
       const next = await load()
       printDiagnostics(next)

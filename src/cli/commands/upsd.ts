@@ -6,17 +6,16 @@
  *   nutshell upsd [-F] [-B] [-D...] [-u USER]      run (always in the foreground)
  *   nutshell upsd -c reload|stop [-P PID]          signal the running one (PID file)
  */
-import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { type Broker, startBroker } from '../../broker/broker.ts'
 import { runDaemon } from '../../broker/daemon.ts'
+import { dropPrivileges } from '../../broker/drop-privileges.ts'
 import { readPidFile, signalDaemon } from '../../broker/pid-file.ts'
 import { configFailure } from '../../config/config-failure.ts'
 import { type LoadResult, nutDefaults } from '../../config/from-nut.ts'
 import { loadNutConfigDir, nutConfPath } from '../../config/nut-dir.ts'
 import type { BrokerConfig } from '../../config/types.ts'
-import { NutshellError } from '../../core/errors.ts'
-import { createLogger, type Logger } from '../../core/log.ts'
+import { createLogger } from '../../core/log.ts'
 import { nutshellVersion, nutVersion } from '../../core/version.ts'
 import { formatDiagnostic } from '../../protocol/nut-config/diagnostic.ts'
 import { type CommandSpec, flagCount, parseCommand, stringValue, usageFailure } from '../args.ts'
@@ -92,39 +91,6 @@ async function signalRunning(command: string, pidArg: string | undefined): Promi
   return 0
 }
 
-/** uid and gid of a user from /etc/passwd, or undefined when there is no such user. */
-function lookupUser(name: string): { uid: number; gid: number } | undefined {
-  try {
-    for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) {
-      const [user, , uid, gid] = line.split(':')
-      if (user === name && uid !== undefined && gid !== undefined) {
-        return { uid: Number(uid), gid: Number(gid) }
-      }
-    }
-  } catch {
-    // no passwd file: no such user
-  }
-  return undefined
-}
-
-/** As upsd: started as root, run as -u USER, else as the compiled user when it exists. */
-function dropPrivileges(requested: string | undefined, log: Logger): void {
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return
-  const name = requested ?? 'nut'
-  const user = lookupUser(name)
-  if (user === undefined) {
-    if (requested !== undefined) throw new NutshellError('NS_USAGE', `no such user: ${requested}`)
-    log.warn('started as root and user nut does not exist: staying root (use -u USER)')
-    return
-  }
-  if (user.uid === 0) return
-  // Supplementary groups of the old identity must not survive the switch.
-  process.setgroups?.([user.gid])
-  process.setgid?.(user.gid)
-  process.setuid?.(user.uid)
-  log.info({ user: name }, 'dropped privileges')
-}
-
 export async function run(args: string[]): Promise<number> {
   const parsed = parseCommand(upsdCommand, args)
   if (!parsed.ok) return parsed.code
@@ -175,7 +141,8 @@ export async function run(args: string[]): Promise<number> {
     // As upsd: the listeners and the PID file first, then the lower identity.
     ready: () => {
       try {
-        dropPrivileges(values.u, log)
+        // upsd stays root when user nut does not exist, as NUT's upsd does.
+        dropPrivileges({ requested: values.u, allowRoot: true, log })
         return true
       } catch (error) {
         reportFailure('nutshell upsd', error)
