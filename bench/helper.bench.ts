@@ -85,7 +85,13 @@ async function startServer(): Promise<{ port: number; stop: () => Promise<void> 
     log,
   })
   await server.start()
-  return { port, stop: async () => (await server.stop(), await link.stop()) }
+  return {
+    port,
+    stop: async () => {
+      await server.stop()
+      await link.stop()
+    },
+  }
 }
 
 const conf = (
