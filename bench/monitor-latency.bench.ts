@@ -31,6 +31,9 @@ import { freePort } from '../test/helpers/ports.ts'
 import { waitFor } from '../test/helpers/wait.ts'
 import { Daemon, RealUpsmon, repoRoot, users } from '../test/interop/monitor-support.ts'
 
+// The monitors it starts as root keep their files in root-only temporary directories.
+process.env['NUTSHELL_USER'] ??= 'root'
+
 // The monitor processes run the built JavaScript, as installed: through tsx every code
 // path would be compiled the first time it runs, and a shutdown path runs only once.
 execFileSync('npm', ['run', 'build'], { cwd: repoRoot, stdio: 'ignore' })
