@@ -232,6 +232,11 @@ export async function startBroker(
         rules: () => watching?.rules,
         nutServer: () => nut,
       })
+      // Prometheus on the web listener too: scrapers expect no login unless asked for.
+      const role = integrations?.prometheus?.auth === true ? 'viewer' : 'public'
+      if (metricsFace !== undefined)
+        for (const path of metricsFace.handler.paths)
+          web.mountHandler(path, metricsFace.handler, { role })
     }
   } catch (error) {
     await stopParts()

@@ -32,6 +32,15 @@ export function driverCodeFromOutcome(outcome: CommandOutcome): number {
   }
 }
 
+/** A SET or instant command that settled, whichever face asked (the store's `command` event). */
+export interface CommandSettled {
+  device: string
+  kind: 'set' | 'instcmd'
+  /** The variable or command name as the face asked for it. */
+  name: string
+  outcome: CommandOutcome
+}
+
 /** What a device's driver does with requests. Every method settles; none throws. */
 export interface DeviceController {
   setVariable(name: string, value: string): Promise<CommandOutcome>

@@ -25,6 +25,32 @@ describe('DeviceStore', () => {
     assert.throws(() => store.add('ZETA'))
   })
 
+  it('tells every settled SET and instant command, a throwing driver as ERR FAILED', async () => {
+    const { store, changes } = storeWithLog()
+    const settled: unknown[] = []
+    store.onCommandSettled((r) => settled.push(r))
+    const ups = store.add('ups')
+    assert.equal(await ups.requestSet('ups.id', 'x'), 'ERR FAILED') // no driver attached yet
+    ups.attachController({
+      setVariable: async () => 'SUCCESS',
+      instantCommand: async () => {
+        throw new Error('gone')
+      },
+    })
+    assert.equal(await ups.requestSet('ups.id', 'y'), 'SUCCESS')
+    assert.equal(await ups.requestInstantCommand('test.battery.start', undefined), 'ERR FAILED')
+    assert.deepEqual(settled, [
+      { device: 'ups', kind: 'set', name: 'ups.id', outcome: 'ERR FAILED' },
+      { device: 'ups', kind: 'set', name: 'ups.id', outcome: 'SUCCESS' },
+      { device: 'ups', kind: 'instcmd', name: 'test.battery.start', outcome: 'ERR FAILED' },
+    ])
+    // Results are not device changes: caches keyed on changes stay valid.
+    assert.deepEqual(
+      changes.map((c) => c.kind),
+      ['device-added'],
+    )
+  })
+
   it('emits one event per real change and none for a same-value write', () => {
     const { store, changes } = storeWithLog()
     const ups = store.add('ups')

@@ -1,9 +1,12 @@
 import { NutshellError } from '../core/errors.ts'
 import { TypedEmitter } from '../core/typed-emitter.ts'
+import type { CommandSettled } from './command-result.ts'
 import { Device, type DeviceChange } from './device.ts'
 
 export interface StoreEvents extends Record<string, unknown> {
   change: DeviceChange
+  /** A SET or instant command settled (any face: NUT, web, MQTT, rules, driver sockets). */
+  command: CommandSettled
 }
 
 /**
@@ -21,7 +24,12 @@ export class DeviceStore {
     // The configuration readers refuse a repeated name, so this is a bug, not a mistake.
     if (this.devices.has(key))
       throw new NutshellError('NS_INTERNAL', `device ${name} already exists`)
-    const device = new Device(name, description, (change) => this.events.emit('change', change))
+    const device = new Device(
+      name,
+      description,
+      (change) => this.events.emit('change', change),
+      (result) => this.events.emit('command', result),
+    )
     this.devices.set(key, device)
     this.events.emit('change', { kind: 'device-added', device: name })
     return device
@@ -44,5 +52,9 @@ export class DeviceStore {
 
   onChange(listener: (change: DeviceChange) => void): () => void {
     return this.events.on('change', listener)
+  }
+
+  onCommandSettled(listener: (result: CommandSettled) => void): () => void {
+    return this.events.on('command', listener)
   }
 }

@@ -1,4 +1,4 @@
-import type { CommandOutcome, DeviceController } from './command-result.ts'
+import type { CommandOutcome, CommandSettled, DeviceController } from './command-result.ts'
 import { copyVariable, newVariable, type ValueKind, type Variable } from './variable.ts'
 
 /** How fresh a device's data is: `lost` means no link to the driver at all. */
@@ -40,13 +40,20 @@ export class Device {
   private fsd = false
   private controller: DeviceController = noController
   private readonly emit: Emit
+  private readonly settled: ((result: CommandSettled) => void) | undefined
   private batchDepth = 0
   private batchChanged = false
   /** Monotonic time of the last data the driver sent (for staleness and display). */
   lastUpdate = 0
 
-  constructor(name: string, description: string | undefined, emit: Emit) {
+  constructor(
+    name: string,
+    description: string | undefined,
+    emit: Emit,
+    settled?: (result: CommandSettled) => void,
+  ) {
     this.name = name
+    this.settled = settled
     this.description = description
     this.emit = (change) => {
       if (this.batchDepth > 0) this.batchChanged = true
@@ -256,11 +263,37 @@ export class Device {
 
   /** Forwards a SET to the driver. Validate first with `validateSet`. */
   requestSet(name: string, value: string): Promise<CommandOutcome> {
-    return settle(() => this.controller.setVariable(name, value))
+    return this.report(
+      'set',
+      name,
+      settle(() => this.controller.setVariable(name, value)),
+    )
   }
 
   requestInstantCommand(name: string, parameter: string | undefined): Promise<CommandOutcome> {
-    return settle(() => this.controller.instantCommand(name, parameter))
+    return this.report(
+      'instcmd',
+      name,
+      settle(() => this.controller.instantCommand(name, parameter)),
+    )
+  }
+
+  /** Every result, from any face, is told once it settles (metrics count them). */
+  private report(
+    kind: CommandSettled['kind'],
+    name: string,
+    outcome: Promise<CommandOutcome>,
+  ): Promise<CommandOutcome> {
+    const settled = this.settled
+    if (settled === undefined) return outcome
+    return outcome.then((result) => {
+      try {
+        settled({ device: this.name, kind, name, outcome: result })
+      } catch {
+        // A listener's fault must not change the face's answer.
+      }
+      return result
+    })
   }
 
   /**

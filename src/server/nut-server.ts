@@ -17,6 +17,7 @@ import type { CommandFamily, Reply, ServerContext, SessionState } from './comman
 import { type Descriptions, defaultCmdvartabPath, loadDescriptions } from './descriptions.ts'
 import { LoginRegistry } from './login-registry.ts'
 import { ReplyCache } from './reply-cache.ts'
+import { newServerStats, type ServerStats } from './server-stats.ts'
 import { Session, type SessionHost } from './session.ts'
 import { loadSecureContext } from './tls-context.ts'
 import { TrackingTable } from './tracking.ts'
@@ -48,6 +49,8 @@ export interface NutServer {
   /** Replaces the users (upsd's reload); open connections keep their USERNAME/PASSWORD. */
   setUsers(users: readonly UserConfig[]): void
   readonly connectionCount: number
+  /** Connections accepted, request lines answered and `ERR` replies since start (metrics). */
+  stats(): Readonly<ServerStats>
   /** Connections LOGINed to `device` (upsd's NUMLOGINS): the in-process monitor's HOSTSYNC wait. */
   loginCount(device: string): number
   /** Addresses of the connections LOGINed to `device`, as LIST CLIENT gives them. */
@@ -63,6 +66,7 @@ class NutServerImpl implements NutServer, SessionHost {
   readonly commands
   readonly limits
   replies: ReplyCache
+  readonly counts = newServerStats()
   secureContext: SecureContext | undefined
   private readonly options: NutServerOptions
   private readonly clock: Clock
@@ -109,6 +113,10 @@ class NutServerImpl implements NutServer, SessionHost {
       },
       credentialsRefused: (session) => this.credentialsRefused(session),
     }
+  }
+
+  stats(): Readonly<ServerStats> {
+    return this.counts
   }
 
   get connectionCount(): number {
@@ -286,6 +294,7 @@ class NutServerImpl implements NutServer, SessionHost {
     }
     socket.setNoDelay(true)
     this.perAddress.set(address, fromAddress + 1)
+    this.counts.connections++
     const session = new Session(this.nextId++, socket, address, this)
     this.sessions.add(session)
     if (session.isClosed) this.ended(session)

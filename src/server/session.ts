@@ -21,6 +21,7 @@ import type {
 } from './commands/types.ts'
 import { dispatch, internalError } from './dispatch.ts'
 import type { ReplyCache } from './reply-cache.ts'
+import { isErrorReply, type ServerStats } from './server-stats.ts'
 
 export interface SessionHost {
   readonly context: ServerContext
@@ -29,6 +30,8 @@ export interface SessionHost {
   readonly limits: ServerLimits
   /** Replies to GET VAR by request line, shared by every connection. */
   readonly replies: ReplyCache
+  /** Request and error counts, bumped here per request line. */
+  readonly counts: ServerStats
   /** Called once when the connection has ended. */
   ended(session: Session): void
   /** Logs a client's misbehaviour, at most a few lines a minute per `key`. */
@@ -200,8 +203,11 @@ export class Session {
         this.queue[this.queueHead++] = '' // the slot no longer holds the line
         this.queuedBytes -= line.length + 1
         handled++
+        const stats = this.host.counts
+        stats.requests++
         const cached = this.host.replies.get(line)
         if (cached !== undefined) {
+          if (isErrorReply(cached)) stats.errors++
           this.batch += cached
           continue
         }
@@ -214,6 +220,7 @@ export class Session {
           )
           return
         }
+        if (isErrorReply(result.text)) stats.errors++
         if (result.after !== undefined) {
           this.flushBatch()
           this.conclude(result)
@@ -282,6 +289,7 @@ export class Session {
 
   private resume(reply: Reply): void {
     this.busy = false
+    if (isErrorReply(reply.text)) this.host.counts.errors++
     if (this.closed) return
     if (reply.after !== undefined) {
       this.conclude(reply)

@@ -43,7 +43,11 @@ export async function startPrometheusFace(context: PrometheusFaceContext): Promi
   const log = context.log.child({ face: 'prometheus' })
   const metrics = new NutshellMetrics({ store, version: nutshellVersion })
   const server = context.server
-  if (server !== undefined) metrics.connectionSource('nut', () => server.connectionCount)
+  if (server !== undefined) {
+    metrics.connectionSource('nut', () => server.connectionCount)
+    // Errors are upsd's `ERR ...` replies (ACCESS-DENIED, UNKNOWN-UPS, ...): kind `ERR`.
+    metrics.countSource('nut', 'ERR', () => server.stats())
+  }
   const scrapes = metrics.face('prometheus')
   // Same descriptions as GET DESC: nut_exporter's HELP text is GET DESC's answer.
   const descriptions = loadDescriptions(defaultCmdvartabPath, log)

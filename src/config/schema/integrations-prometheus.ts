@@ -15,6 +15,11 @@ const metricPrefix = checkedText((v) =>
 
 export const prometheusSchema = section({
   listen: integrationListen.optional(),
+  /**
+   * On the web listener: false (default) serves /metrics and /ups_metrics without login,
+   * as Prometheus scrapers expect; true asks for the viewer role (e.g. an API token).
+   */
+  auth: bool.optional(),
   /** nut_exporter's --metrics.namespace. */
   namespace: metricPrefix.optional(),
   /** nut_exporter's --nut.vars_enable; empty or missing: every numeric variable. */

@@ -21,6 +21,14 @@ export interface MonitorView {
   shuttingDown(): boolean
 }
 
+interface CountSource {
+  read: () => { readonly requests: number; readonly errors: number }
+  errorKind: string
+  /** The totals already added to the counters. */
+  requests: number
+  errors: number
+}
+
 const commStates = ['ok', 'stale', 'lost'] as const
 
 const lintFailing = [
@@ -39,6 +47,7 @@ export class NutshellMetrics {
   private readonly changes: Counter<'device'>
   private readonly connectionSources = new Map<string, () => number>()
   private readonly openByFace = new Map<string, number>()
+  private readonly countSources = new Map<string, CountSource>()
   private monitor: MonitorView | undefined
   private readonly store: DeviceStore
   private unsubscribe: (() => void) | undefined
@@ -74,17 +83,32 @@ export class NutshellMetrics {
         for (const [face, count] of open) if (!sources.has(face)) this.set({ face }, count)
       },
     })
+    const counted = this.countSources
     this.requests = new Counter({
       name: 'nutshell_face_requests_total',
       help: 'Requests served per face',
       labelNames: ['face'],
       registers,
+      collect() {
+        for (const [face, source] of counted) {
+          const now = source.read().requests
+          this.inc({ face }, Math.max(0, now - source.requests))
+          source.requests = now
+        }
+      },
     })
     this.errors = new Counter({
       name: 'nutshell_face_errors_total',
       help: 'Requests refused or failed per face, by kind',
       labelNames: ['face', 'kind'],
       registers,
+      collect() {
+        for (const [face, source] of counted) {
+          const now = source.read().errors
+          this.inc({ face, kind: source.errorKind }, Math.max(0, now - source.errors))
+          source.errors = now
+        }
+      },
     })
     const self = this
     new Gauge({
@@ -131,15 +155,34 @@ export class NutshellMetrics {
       // prom-client names three gauges `_total`, which promtool's linter refuses.
       for (const name of lintFailing) this.registry.removeSingleMetric(name)
     }
-    this.unsubscribe = store.onChange((change) => {
+    const offChange = store.onChange((change) => {
       if (change.kind === 'batch-end' || change.kind === 'device-removed') return
       this.changes.inc({ device: change.device })
     })
+    const offCommand = store.onCommandSettled((r) =>
+      this.commandResult(r.device, r.kind, r.outcome),
+    )
+    this.unsubscribe = () => {
+      offChange()
+      offCommand()
+    }
   }
 
   /** A face whose connection count is read at scrape time. */
   connectionSource(face: string, count: () => number): void {
     this.connectionSources.set(face, count)
+  }
+
+  /**
+   * A face that keeps its own request and error totals (the NUT server's plain integers,
+   * kept off prom-client on its hot path): read at scrape time, errors under `errorKind`.
+   */
+  countSource(
+    face: string,
+    errorKind: string,
+    read: () => { readonly requests: number; readonly errors: number },
+  ): void {
+    this.countSources.set(face, { read, errorKind, requests: 0, errors: 0 })
   }
 
   face(face: string): FaceStats {

@@ -163,6 +163,48 @@ describe('prometheus: nut_exporter exposition', () => {
     assert.match(own, /process_resident_memory_bytes/)
   })
 
+  it("adds a face's own totals at scrape time and counts every settled command", async () => {
+    const store = referenceStore()
+    const metrics = new NutshellMetrics({ store, version: '0.1.0', processMetrics: false })
+    after(() => metrics.stop())
+    const totals = { requests: 0, errors: 0 }
+    metrics.countSource('nut', 'ERR', () => totals)
+    const handler = createPrometheusHandler({
+      store,
+      describe: (name) => descriptions.variable(name),
+      exporter: nutExporterOptions(),
+      metrics,
+    })
+    const scrape = async () => (await handler({ path: '/metrics', query: {} })).body
+    assert.match(await scrape(), /nutshell_face_requests_total\{face="nut"\} 0\n/)
+    totals.requests = 7
+    totals.errors = 2
+    const q1 = store.get('q1')
+    q1?.attachController({
+      setVariable: async () => 'SUCCESS',
+      instantCommand: async () => {
+        throw new Error('driver gone')
+      },
+    })
+    assert.equal(await q1?.requestSet('ups.delay.shutdown', '30'), 'SUCCESS')
+    assert.equal(await q1?.requestInstantCommand('beeper.off', undefined), 'ERR FAILED')
+    const own = await scrape()
+    assert.match(own, /nutshell_face_requests_total\{face="nut"\} 7\n/)
+    assert.match(own, /nutshell_face_errors_total\{face="nut",kind="ERR"\} 2\n/)
+    assert.match(
+      own,
+      /nutshell_command_results_total\{device="q1",kind="set",outcome="SUCCESS"\} 1\n/,
+    )
+    assert.match(
+      own,
+      /nutshell_command_results_total\{device="q1",kind="instcmd",outcome="ERR FAILED"\} 1\n/,
+    )
+    totals.requests = 9
+    assert.match(await scrape(), /nutshell_face_requests_total\{face="nut"\} 9\n/)
+    const check = promtool(own)
+    assert.equal(check.code, 0, check.out)
+  })
+
   it('serves both paths on its own listener', async () => {
     const handler = handlerFor(referenceStore())
     const listener = await startPrometheusListener({
