@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { existsSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
 // `npm run soak`: the long tier of docs/reliability.md. It runs, with larger counts than
 // `npm test` gives them:
 //   test/fuzz/*.test.ts                 1,000,000 runs per seed (NUTSHELL_FUZZ_RUNS)
@@ -8,9 +10,7 @@
 // Any of the counts can be set from outside (e.g. NUTSHELL_FUZZ_RUNS=100000 npm run soak);
 // arguments filter the files by path substring, as in `npm test`. The tests print their
 // figures (detection times, shutdown counts) as they go.
-import { spawn } from 'node:child_process'
-import { existsSync, readdirSync } from 'node:fs'
-import { join } from 'node:path'
+import { runTestsInGroup } from './process-group.mjs'
 
 const list = (dir, suffix) =>
   existsSync(dir)
@@ -42,26 +42,11 @@ console.log(
 )
 const started = Date.now()
 // Two at a time: the partition scenarios each run a server and three monitors.
-const child = spawn(
-  process.execPath,
+runTestsInGroup(
   ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
-  { stdio: 'inherit', detached: true, env },
+  env,
+  (code, signal) =>
+    console.log(
+      `soak: done in ${Math.round((Date.now() - started) / 1000)} s, exit ${code ?? signal}`,
+    ),
 )
-const forward = (signal) => () => {
-  try {
-    process.kill(-child.pid, signal)
-  } catch {}
-}
-process.on('SIGINT', forward('SIGINT'))
-process.on('SIGTERM', forward('SIGTERM'))
-child.on('exit', (code, signal) => {
-  try {
-    process.kill(-child.pid, 'SIGKILL')
-  } catch {
-    // the group is already empty
-  }
-  console.log(
-    `soak: done in ${Math.round((Date.now() - started) / 1000)} s, exit ${code ?? signal}`,
-  )
-  process.exit(code ?? (signal ? 1 : 0))
-})

@@ -2,10 +2,10 @@
 // Runs every *.test.ts under src/, test/ and bench/ with node:test through tsx.
 // Node 20's --test neither expands globs nor finds .ts files, and a run that finds no
 // file must fail rather than pass silently, so the list is built here.
-import { spawn } from 'node:child_process'
 import { existsSync, readdirSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
+import { runTestsInGroup } from './process-group.mjs'
 
 const roots = ['src', 'test']
 const filter = process.argv.slice(2)
@@ -39,8 +39,7 @@ const concurrency = Math.max(2, Math.min(4, availableParallelism() * 2))
 // The run gets its own process group so that whatever a killed or crashed test leaves
 // behind (a daemon it started) is ended with it, and no test may hang the run: each test
 // has a time limit.
-const child = spawn(
-  process.execPath,
+runTestsInGroup(
   [
     '--import',
     'tsx',
@@ -50,24 +49,6 @@ const child = spawn(
     '--test-reporter=spec',
     ...files,
   ],
-  {
-    stdio: 'inherit',
-    detached: true, // Tests run as root: serve and monitor stay root unless a test names a user.
-    env: { NUTSHELL_USER: 'root', ...process.env, NODE_NO_WARNINGS: '1' },
-  },
+  // Tests run as root: serve and monitor stay root unless a test names a user.
+  { NUTSHELL_USER: 'root', ...process.env, NODE_NO_WARNINGS: '1' },
 )
-const forward = (signal) => () => {
-  try {
-    process.kill(-child.pid, signal)
-  } catch {}
-}
-process.on('SIGINT', forward('SIGINT'))
-process.on('SIGTERM', forward('SIGTERM'))
-child.on('exit', (code, signal) => {
-  try {
-    process.kill(-child.pid, 'SIGKILL')
-  } catch {
-    // the group is already empty
-  }
-  process.exit(code ?? (signal ? 1 : 0))
-})
