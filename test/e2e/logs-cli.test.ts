@@ -57,15 +57,28 @@ async function serveOutput(
   })
   const exited = once(child, 'exit')
   try {
-    await waitFor(() => output.includes('nutshell serve started'), {
+    await waitFor(() => output.includes('nutshell serve started') || child.exitCode !== null, {
       what: 'serve to start',
-      timeoutMs: 20_000,
+      timeoutMs: 30_000,
     })
+    assert.ok(output.includes('nutshell serve started'), `serve exited early:\n${output}`)
   } finally {
-    process.kill(-(child.pid as number), 'SIGTERM')
-    await exited
+    signalGroup(child.pid as number, 'SIGTERM')
+    if (child.exitCode === null) await exited
+    // `script` can exit before the serve it ran; wait until the whole group is gone.
+    await waitFor(() => !signalGroup(child.pid as number, 0), { what: 'serve to exit' })
   }
   return output
+}
+
+/** Signals a process group; false once no process of it is left. */
+function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(-pgid, signal)
+    return true
+  } catch {
+    return false
+  }
 }
 
 function shellQuote(word: string): string {
@@ -114,9 +127,10 @@ describe('nutshell serve logs', () => {
     })
     assert.match(noColor, /INFO {2}nutshell serve started/)
     assert.doesNotMatch(noColor, /\x1b\[3\dm/)
-    const json = await serveOutput(['--nut-confpath', dir.etc, '--log-format', 'json'], {
+    const other = await config()
+    const json = await serveOutput(['--nut-confpath', other.etc, '--log-format', 'json'], {
       tty: true,
-      env: dir.env,
+      env: other.env,
     })
     assert.match(
       json,
@@ -137,9 +151,10 @@ describe('nutshell serve logs', () => {
       .map((l) => JSON.parse(l) as Record<string, unknown>)
       .find((r) => r['level'] === 40)
     assert.equal(warning?.['device'], 'rack')
-    const text = await serveOutput(['--nut-confpath', dir.etc, '--log-format', 'text'], {
+    const other = await config()
+    const text = await serveOutput(['--nut-confpath', other.etc, '--log-format', 'text'], {
       tty: false,
-      env: dir.env,
+      env: other.env,
     })
     assert.match(text, /^\d\d:\d\d:\d\d\.\d{3} INFO {2}nutshell serve started: .* mode=serve /m)
     assert.doesNotMatch(text, /\x1b/)
