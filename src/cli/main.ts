@@ -38,7 +38,7 @@ const commands: Record<string, Command> = {
     summary: 'check, show and convert configurations',
     subcommands: {
       check: 'find every mistake in a configuration, with advice',
-      show: 'print the configuration as read (JSON, no passwords)',
+      show: 'print the configuration as read (JSON, passwords, tokens and webhook secrets hidden)',
       convert: 'print a configuration as one native YAML file',
       schema: 'print the JSON Schema of the YAML configuration',
     },

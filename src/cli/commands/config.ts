@@ -5,7 +5,7 @@
  * anything. Exit 1 when there is an error (with --strict: or a warning), 0 otherwise.
  *
  * `nutshell config show FILE|DIR`: prints the configuration as nutshell reads it (JSON,
- * passwords hidden), defaults filled in.
+ * passwords, tokens and webhook secrets hidden), defaults filled in.
  *
  * `nutshell config convert DIR`: one native YAML file from a NUT directory, on stdout.
  *
@@ -16,6 +16,7 @@ import { readFile } from 'node:fs/promises'
 import { promisify } from 'node:util'
 import { summarise } from '../../config/check-system.ts'
 import { checkEnvironment } from '../../config/environment-check.ts'
+import { hideSecrets } from '../../config/hide-secrets.ts'
 import { type CheckResult, checkConfig } from '../../config/load.ts'
 import { nutConfPath } from '../../config/nut-dir.ts'
 import { configToYaml } from '../../config/to-yaml.ts'
@@ -63,7 +64,7 @@ ${target.text}`,
 export const configShowCommand: CommandSpec = {
   name: 'config show',
   usage: [`[--json] [${target.value}]`],
-  summary: 'print the configuration as read (JSON, no passwords)',
+  summary: 'print the configuration as read (JSON, passwords, tokens and webhook secrets hidden)',
   options: {
     json: { ...json, help: 'the check report too, with the configuration under "config"' },
   },
@@ -204,15 +205,6 @@ async function warnAboutSecrets(config: BrokerConfig): Promise<void> {
   }
 }
 
-function hidePasswords(config: BrokerConfig): unknown {
-  return JSON.parse(
-    JSON.stringify(config, (key, value: unknown) =>
-      // notify.channels[].token (ntfy, Gotify, Telegram) is a password too.
-      (key === 'password' || key === 'token') && typeof value === 'string' ? '********' : value,
-    ),
-  )
-}
-
 export async function run(args: string[]): Promise<number> {
   const parsed = parseSubcommand(configCommands, args)
   if (!parsed.ok) return parsed.code
@@ -251,7 +243,7 @@ export async function run(args: string[]): Promise<number> {
       diagnostics,
     }
     if (result.config !== undefined) out['summary'] = summarise(result.config)
-    if (sub === 'show' && result.config !== undefined) out['config'] = hidePasswords(result.config)
+    if (sub === 'show' && result.config !== undefined) out['config'] = hideSecrets(result.config)
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`)
     return failed ? 1 : 0
   }
@@ -266,7 +258,7 @@ export async function run(args: string[]): Promise<number> {
     }
   } else if (sub === 'show') {
     if (result.config !== undefined) {
-      process.stdout.write(`${JSON.stringify(hidePasswords(result.config), null, 2)}\n`)
+      process.stdout.write(`${JSON.stringify(hideSecrets(result.config), null, 2)}\n`)
     } else if (errors === 0) {
       process.stderr.write(
         `${target}: a single NUT file has no full configuration to show; use its directory\n`,
