@@ -85,6 +85,11 @@ describe('ups.conf', () => {
     assert.match(diagnostics[2]?.advice ?? '', /did you mean 'maxretry'/)
   })
 
+  it('flags a misspelt core key but never a real driver option close to one', () => {
+    assert.deepEqual(codes('[a]\ndriver = x\nport = y\ndesk = UPS\n'), ['warning:unknown-key:4:1'])
+    assert.deepEqual(codes('[a]\ndriver = x\nport = y\nmodel = Back-UPS\nserial = 1\n'), [])
+  })
+
   it('warns about an unquoted value with spaces (NUT keeps only the first word)', () => {
     const { conf, diagnostics } = parseUpsConf('[a]\ndriver = x\nport = y\ndesc = My UPS\n')
     assert.equal(conf.sections[0]?.desc, 'My')

@@ -87,6 +87,42 @@ export const knownDeviceKeys = [
   'mode',
 ] as const
 
+/**
+ * Options real NUT drivers read (usbhid-ups, snmp-ups, nutdrv_qx, blazer, apcsmart, ...):
+ * never flagged as a misspelling of a core key however close they are (`model` is not
+ * a typo of `mode`).
+ */
+const commonDriverOptions = new Set([
+  'model',
+  'mfr',
+  'serial',
+  'vendor',
+  'vendorid',
+  'product',
+  'productid',
+  'bus',
+  'device',
+  'subdriver',
+  'protocol',
+  'pollinterval',
+  'pollfreq',
+  'offdelay',
+  'ondelay',
+  'community',
+  'snmp_version',
+  'mibs',
+  'cable',
+  'baud_rate',
+  'runtimecal',
+  'chargetime',
+  'idleload',
+  'langid_fix',
+  'interruptonly',
+  'interruptsize',
+  'upstype',
+  'sdtype',
+])
+
 /** A section that upsd would serve: it names a driver and a port. */
 export function isCompleteSection(
   s: UpsConfSection,
@@ -224,7 +260,10 @@ function applyDeviceSetting(
       `'${key}' is not '${key.toLowerCase()}': ups.conf keys are case-sensitive`,
       `write ${key.toLowerCase()} in lower case`,
     )
-  } else if (!(knownDeviceKeys as readonly string[]).includes(key)) {
+  } else if (
+    !(knownDeviceKeys as readonly string[]).includes(key) &&
+    !commonDriverOptions.has(key)
+  ) {
     // Any other key may be the driver's own (vendorid, ...); one close to a key upsd
     // reads is most likely that key misspelt, and the device then goes without it.
     const guess = suggest(key, knownDeviceKeys)
